@@ -1,0 +1,115 @@
+"""The library API: a Cleaner configured once and reused, and one-call helpers.
+
+A Cleaner holds only immutable things (compiled rules, a tuple of filters), so one instance
+can serve any number of documents from any number of threads: a crawler builds it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from cleaner.document import Cleaned, Document
+from cleaner.filters.rules import rule_filters
+from cleaner.pipeline import Filter, Pipeline
+from cleaner.rulepack import RulePack, builtin_packs, check_unique, resolve_packs
+
+# The learned model arrives with a later release; until then the default pipeline is the
+# rules alone and `model` accepts only these values, so code written today keeps working.
+DEFAULT_MODEL = "default"
+_KNOWN_MODELS = (DEFAULT_MODEL, None)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """Everything that decides what a Cleaner removes. Immutable; derive with `replace`.
+
+    `rules`: extra rule packs (TOML paths or loaded packs) added after the built-in ones.
+    `builtin_rules`: include the packs shipped in `cleaner/rules/`.
+    `disabled_rules`: rule ids (`pack/rule`) or pack names to leave out.
+    `model`: `"default"` for the default pipeline, None for rules only.
+    """
+
+    rules: tuple[RulePack, ...] = ()
+    builtin_rules: bool = True
+    disabled_rules: frozenset[str] = frozenset()
+    model: str | None = DEFAULT_MODEL
+
+    def packs(self) -> tuple[RulePack, ...]:
+        """The packs in force, minus disabled rules and packs."""
+        chosen = (builtin_packs() if self.builtin_rules else ()) + self.rules
+        check_unique(chosen)
+        off = self.disabled_rules
+        packs = []
+        for pack in chosen:
+            if pack.name in off:
+                continue
+            rules = tuple(rule for rule in pack.rules if rule.id not in off)
+            packs.append(replace(pack, rules=rules))
+        return tuple(packs)
+
+
+class Cleaner:
+    """Strip boilerplate from scraped article text.
+
+    >>> Cleaner(model=None).clean("Budget passes\\nADVERTISEMENT\\nThe council voted 5-2.")
+    'Budget passes\\nThe council voted 5-2.'
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | None = DEFAULT_MODEL,
+        rules: Iterable[str | Path | RulePack] = (),
+        builtin_rules: bool = True,
+        disabled_rules: Iterable[str] = (),
+        config: CleanerConfig | None = None,
+    ) -> None:
+        if model not in _KNOWN_MODELS:
+            raise ValueError(
+                f"unknown model {model!r}: this version ships no learned model; "
+                "use model='default' or model=None (rules only)"
+            )
+        base = config or CleanerConfig()
+        self.config = replace(
+            base,
+            rules=base.rules + resolve_packs(rules),
+            builtin_rules=builtin_rules and base.builtin_rules,
+            disabled_rules=base.disabled_rules | frozenset(disabled_rules),
+            model=model,
+        )
+        self.pipeline = Pipeline(self._filters())
+
+    def _filters(self) -> list[Filter]:
+        return rule_filters(self.config.packs())
+
+    def explain(self, text: str) -> Cleaned:
+        """The cleaned text plus every removal: line, span, filter, rule and reason."""
+        if not isinstance(text, str):
+            raise TypeError(
+                f"clean/explain take str, not {type(text).__name__}; decode bytes first "
+                "(e.g. data.decode('utf-8', errors='replace'))"
+            )
+        return self.pipeline.run(Document.from_text(text))
+
+    def clean(self, text: str) -> str:
+        """Only the cleaned text: what `explain(text).text` returns."""
+        return self.explain(text).text
+
+
+@cache
+def default_cleaner() -> Cleaner:
+    """The shared default Cleaner; built once per process on first use, never mutated."""
+    return Cleaner()
+
+
+def clean_text(text: str) -> str:
+    """Clean scraped article text with the default pipeline."""
+    return default_cleaner().clean(text)
+
+
+def explain_text(text: str) -> Cleaned:
+    """Clean with the default pipeline and say why every removed piece went."""
+    return default_cleaner().explain(text)

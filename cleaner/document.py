@@ -1,0 +1,80 @@
+"""The nouns of the design: Document, Removal and Cleaned.
+
+A Document is the input split into blocks (here: lines). Filters never edit it; they propose
+Removals, which say which block (or span inside it) goes, which filter and rule decided, and
+why. Cleaned is the result: the kept text plus every removal, so a person can see why each
+piece went and a program can reproduce the text from the document and the removals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from cleaner.text import split_lines
+
+
+class Removal(NamedTuple):
+    """One decision to remove a line, or a span of it, with the reason.
+
+    `span` is None for a whole line; otherwise `(start, end)` offsets into the original line.
+    `rule` names the rule that fired (`pack/rule`), or is None for a scored decision, whose
+    `score` is then set. NamedTuple keeps it immutable and cheap: a corpus run makes millions.
+    """
+
+    line: int
+    span: tuple[int, int] | None
+    filter: str
+    rule: str | None
+    reason: str
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready view, used by the CLI and by audit files."""
+        return {
+            "line": self.line,
+            "span": list(self.span) if self.span is not None else None,
+            "filter": self.filter,
+            "rule": self.rule,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An input split into lines; immutable so filters can share it safely across threads."""
+
+    lines: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, text: str) -> Document:
+        return cls(split_lines(text))
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """What `explain` returns: the kept text and every removal that produced it.
+
+    `text` is exactly what `clean` returns for the same input; `removals` are in line order
+    (span removals of a line before its whole-line removal, if both happened).
+    """
+
+    text: str
+    removals: tuple[Removal, ...]
+    document: Document
+
+    def removed_lines(self) -> dict[int, Removal]:
+        """Whole-line removals by line index: the quickest way to ask 'did line i go, and why'."""
+        return {r.line: r for r in self.removals if r.span is None}
+
+    def spans_by_line(self) -> dict[int, list[Removal]]:
+        """Span removals grouped by line index."""
+        grouped: dict[int, list[Removal]] = {}
+        for removal in self.removals:
+            if removal.span is not None:
+                grouped.setdefault(removal.line, []).append(removal)
+        return grouped

@@ -1,0 +1,83 @@
+"""The Filter protocol and the Pipeline that runs a plain list of filters.
+
+Filters look at a Document and at what earlier filters decided (a Draft) and propose
+Removals; they never edit text. The pipeline keeps the first whole-line removal per line,
+applies span cuts, and builds the output once, so `explain` and `clean` can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from cleaner.document import Cleaned, Document, Removal
+from cleaner.text import build_output, cut_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the filters before this one decided, as the next filter should see it.
+
+    `texts[i]` is line i after the span cuts made so far (the original line if none);
+    `removed[i]` says whether line i is already gone (a whole-line removal, or spans that
+    left nothing). Later filters judge the text that will really be output.
+    """
+
+    texts: tuple[str, ...]
+    removed: tuple[bool, ...]
+
+
+@runtime_checkable
+class Filter(Protocol):
+    """Anything with a name that proposes removals for a document."""
+
+    name: str
+
+    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+        """Return removals for lines (or spans) this filter wants gone, with reasons."""
+        ...
+
+
+def _sort_key(removal: Removal) -> tuple[int, int, int]:
+    # Span removals of a line first (by offset), then its whole-line removal.
+    if removal.span is None:
+        return (removal.line, 1, 0)
+    return (removal.line, 0, removal.span[0])
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A plain, ordered list of filters. Immutable, so one pipeline serves many threads."""
+
+    filters: tuple[Filter, ...]
+
+    def __init__(self, filters: Sequence[Filter]) -> None:
+        object.__setattr__(self, "filters", tuple(filters))
+
+    def run(self, document: Document) -> Cleaned:
+        """Run every filter in order and build the output text once."""
+        lines = document.lines
+        texts = list(lines)
+        removed = [False] * len(lines)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        removals: list[Removal] = []
+        for step in self.filters:
+            draft = Draft(tuple(texts), tuple(removed))
+            touched: set[int] = set()
+            for removal in step.propose(document, draft):
+                if removed[removal.line]:
+                    continue  # the first whole-line removal of a line wins
+                if removal.span is None:
+                    removed[removal.line] = True
+                else:
+                    spans.setdefault(removal.line, []).append(removal.span)
+                    touched.add(removal.line)
+                removals.append(removal)
+            for index in touched:
+                if not removed[index]:
+                    texts[index] = cut_spans(lines[index], spans[index])[0]
+                    removed[index] = not texts[index]
+        removals.sort(key=_sort_key)
+        kept = [None if gone else text for text, gone in zip(texts, removed, strict=True)]
+        return Cleaned(build_output(kept), tuple(removals), document)

@@ -1,0 +1,208 @@
+"""Rule packs: boilerplate rules as TOML data, validated when loaded.
+
+A pack is a TOML file with a `[pack]` table and `[[rules]]` entries. Each rule has a name, a
+scope (`line`: drop the line; `span`: cut the match out of a line; `tail`: drop this line and
+everything after it, when what follows reads like teasers), a pattern in the syntax of the
+`regex` module, a reason a person understands, and examples and counterexamples that the
+test suite (and `cleaner rules test FILE`) runs. Keeping rules as data means a new site needs
+a TOML file, not Python.
+
+Loading fails early and names the file and rule: a broken pattern found on the millionth
+document would cost a whole batch run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, cast
+
+import regex
+
+Scope = Literal["line", "span", "tail"]
+SCOPES: tuple[Scope, ...] = ("line", "span", "tail")
+
+_PACK_KEYS = {"name", "description", "version"}
+_RULE_KEYS = {
+    "name",
+    "scope",
+    "pattern",
+    "reason",
+    "case_sensitive",
+    "examples",
+    "counterexamples",
+}
+_NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+class RuleError(ValueError):
+    """A rule pack that cannot be used; the message names the file, the rule and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named boilerplate rule. `pattern` matches the whole line for `line` and `tail`
+    scope (after whitespace is collapsed) and anywhere inside the line for `span` scope."""
+
+    pack: str
+    name: str
+    scope: Scope
+    pattern: str
+    reason: str
+    case_sensitive: bool = False
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    compiled: regex.Pattern[str] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def id(self) -> str:
+        """`pack/name`: what removals and reports call the rule."""
+        return f"{self.pack}/{self.name}"
+
+    def matches(self, key: str) -> bool:
+        """Does the rule fire on this (already normalised) line? Full match, except for spans."""
+        if self.scope == "span":
+            return self.compiled.search(key) is not None
+        return self.compiled.fullmatch(key) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RulePack:
+    """A named, described set of rules loaded from one TOML source."""
+
+    name: str
+    description: str
+    source: str
+    rules: tuple[Rule, ...]
+
+
+def _fail(source: str, where: str, problem: str) -> RuleError:
+    return RuleError(f"rule pack {source}: {where}: {problem}")
+
+
+def _string_list(value: object, source: str, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(source, where, f"'{key}' must be a list of strings")
+    return tuple(cast(list[str], value))
+
+
+def compile_pattern(pattern: str, case_sensitive: bool) -> regex.Pattern[str]:
+    """Compile a rule pattern; V0 syntax (as `re`), Unicode-aware, case-folded by default."""
+    flags = regex.V0 if case_sensitive else regex.V0 | regex.IGNORECASE
+    return regex.compile(pattern, flags)
+
+
+def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
+    if not isinstance(raw, dict):
+        raise _fail(source, f"rules[{index}]", "each [[rules]] entry must be a table")
+    name = raw.get("name")
+    where = f"rule '{name}'" if isinstance(name, str) else f"rules[{index}]"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise _fail(
+            source, where, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}"
+        )
+    for key in ("name", "scope", "pattern", "reason"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise _fail(source, where, f"'{key}' is required and must be a non-empty string")
+    if not _NAME.fullmatch(raw["name"]):
+        raise _fail(source, where, "names use lower-case letters, digits, '-' and '_'")
+    if raw["scope"] not in SCOPES:
+        raise _fail(source, where, f"scope must be one of {list(SCOPES)}, not {raw['scope']!r}")
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise _fail(source, where, "'case_sensitive' must be true or false")
+    try:
+        compiled = compile_pattern(raw["pattern"], case_sensitive)
+    except regex.error as exc:
+        raise _fail(source, where, f"pattern does not compile ({exc}); fix the regex") from exc
+    if compiled.fullmatch("") is not None:
+        raise _fail(source, where, "pattern matches the empty string; it would fire everywhere")
+    return Rule(
+        pack=pack,
+        name=raw["name"],
+        scope=cast(Scope, raw["scope"]),
+        pattern=raw["pattern"],
+        reason=raw["reason"],
+        case_sensitive=case_sensitive,
+        examples=_string_list(raw.get("examples", []), source, where, "examples"),
+        counterexamples=_string_list(
+            raw.get("counterexamples", []), source, where, "counterexamples"
+        ),
+        compiled=compiled,
+    )
+
+
+def parse_pack(data: Mapping[str, object], source: str) -> RulePack:
+    """Build a RulePack from parsed TOML (or any mapping of the same shape)."""
+    unknown = set(data) - {"pack", "rules"}
+    if unknown:
+        raise _fail(source, "top level", f"unknown table(s) {sorted(unknown)}; use [pack], [[rules]]")
+    header = data.get("pack")
+    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
+        raise _fail(source, "[pack]", "a [pack] table with a 'name' string is required")
+    if set(header) - _PACK_KEYS:
+        raise _fail(source, "[pack]", f"unknown key(s) {sorted(set(header) - _PACK_KEYS)}")
+    pack_name = header["name"]
+    if not _NAME.fullmatch(pack_name):
+        raise _fail(source, "[pack]", "pack names use lower-case letters, digits, '-' and '_'")
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise _fail(source, "[[rules]]", "a pack needs at least one [[rules]] entry")
+    rules = tuple(_parse_rule(raw, pack_name, source, i) for i, raw in enumerate(raw_rules))
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.name in seen:
+            raise _fail(source, f"rule '{rule.name}'", "the name is used twice in this pack")
+        seen.add(rule.name)
+    description = header.get("description", "")
+    return RulePack(pack_name, str(description), source, rules)
+
+
+def load_pack(path: str | Path) -> RulePack:
+    """Read and validate one TOML rule pack from disk."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"rule pack {path}: file not found; check the --rules path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"rule pack {path}: cannot read it ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"rule pack {path}: not valid TOML ({exc})") from exc
+    return parse_pack(data, str(path))
+
+
+@cache
+def builtin_packs() -> tuple[RulePack, ...]:
+    """The packs shipped in `cleaner/rules/`, loaded once per process (they are immutable)."""
+    packs = []
+    folder = resources.files("cleaner.rules")
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            packs.append(parse_pack(data, f"cleaner/rules/{entry.name}"))
+    return tuple(packs)
+
+
+def resolve_packs(items: Iterable[str | Path | RulePack]) -> tuple[RulePack, ...]:
+    """Turn what a user passes as `rules=[...]` (paths or packs) into packs, checking that no
+    two packs share a name, since rule ids (`pack/rule`) must be unique in a report."""
+    packs = tuple(item if isinstance(item, RulePack) else load_pack(item) for item in items)
+    return packs
+
+
+def check_unique(packs: Iterable[RulePack]) -> None:
+    """Refuse two packs with one name: removals would be ambiguous."""
+    seen: dict[str, str] = {}
+    for pack in packs:
+        if pack.name in seen:
+            raise RuleError(
+                f"rule pack {pack.source}: pack name '{pack.name}' is already used by "
+                f"{seen[pack.name]}; give the [pack] a different name"
+            )
+        seen[pack.name] = pack.source

@@ -1,0 +1,137 @@
+"""Plain-text plumbing: splitting into lines, the key rules match against, cutting spans out
+of a line, and building the output text once from what was kept.
+
+These functions decide the output format, so they decide idempotence too: whatever
+`build_output` writes, `split_lines` must read back into the same lines, and a line that
+`cut_spans` produced must not change when cut again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import regex
+
+# Characters that render as nothing but defeat exact matching of labels ("Advert\u200bisement").
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+# Sentence-final punctuation, optionally followed by closing quotes or brackets. Used to tell
+# prose ("...he said.") from headlines, labels and captions ending in a credit "(AP Photo)".
+_TERMINAL = regex.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split text into lines the way the output is read back (every Unicode line break).
+
+    `str.splitlines` knows \\r\\n, \\r, \\x85, \\u2028 and friends; using it both here and on our
+    own output keeps `clean(clean(x)) == clean(x)` true for any input.
+    """
+    return tuple(text.splitlines())
+
+
+def is_blank(line: str) -> bool:
+    """A line with nothing visible on it: a paragraph break, not content."""
+    return not line.translate(_INVISIBLE).strip()
+
+
+def match_key(line: str) -> str:
+    """The form of a line that rules match against: invisible characters removed, whitespace
+    (including no-break spaces) collapsed to single spaces, ends stripped.
+
+    Scrapers leave stray spaces and \\xa0 around labels; rules should not have to care.
+    """
+    return " ".join(line.translate(_INVISIBLE).split())
+
+
+def word_count(line: str) -> int:
+    """Whitespace-separated words: cheap, and good enough to tell a label from a paragraph."""
+    return len(line.split())
+
+
+def ends_like_sentence(line: str) -> bool:
+    """True when the line ends in sentence-final punctuation (closing quotes allowed)."""
+    return _TERMINAL.search(line.rstrip()) is not None
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class OffsetMap(NamedTuple):
+    """Where each piece of a cut line came from: maps an offset in the cut text back to an
+    offset in the original line. Stored per piece, not per character, so a 10 MB line with
+    one cut costs two entries, not ten million."""
+
+    starts: list[int]
+    origins: list[int]
+
+    def to_line(self, position: int) -> int:
+        piece = bisect_right(self.starts, position) - 1
+        return self.origins[piece] + position - self.starts[piece]
+
+
+def cut_spans(line: str, spans: Iterable[tuple[int, int]]) -> tuple[str, OffsetMap]:
+    """Remove the union of `spans` from `line`; return the text and the map back to `line`.
+
+    Whitespace on both sides of a hole collapses to one space and the result is stripped:
+    "said Tuesday. ADVERTISEMENT The council" becomes "said Tuesday. The council".
+    """
+    kept: list[tuple[int, int]] = []
+    position = 0
+    for start, end in _merge(spans):
+        kept.append((position, start))
+        position = max(position, end)
+    kept.append((position, len(line)))
+
+    out: list[str] = []
+    offsets = OffsetMap([], [])
+    length = 0
+    for start, end in kept:
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if out:
+            # The joining space stands for the hole (and the spaces) just before this piece.
+            out.append(" ")
+            offsets.starts.append(length)
+            offsets.origins.append(start - 1)
+            length += 1
+        out.append(line[start:end])
+        offsets.starts.append(length)
+        offsets.origins.append(start)
+        length += end - start
+    return "".join(out), offsets
+
+
+def build_output(lines: Sequence[str | None]) -> str:
+    """Join kept lines into the output text. `None` marks a removed line.
+
+    Kept lines keep their order and lose trailing whitespace; blank lines mark paragraph
+    breaks and a run of them becomes one blank line; no blank lines at either end. A removed
+    line leaves no trace, so "para / junk / para" with no blanks stays two adjacent lines.
+    """
+    out: list[str] = []
+    pending_break = False
+    for line in lines:
+        if line is None:
+            continue
+        if is_blank(line):
+            pending_break = bool(out)
+            continue
+        if pending_break:
+            out.append("")
+            pending_break = False
+        out.append(line.rstrip())
+    return "\n".join(out)

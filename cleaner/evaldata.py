@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from cleaner.render import render, renderer_version
@@ -58,8 +57,10 @@ def default_cache_dir() -> Path:
     return repo_root() / ".cache" / "rendered"
 
 
-def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping))
+def _meta(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A private copy typed read-only. A plain dict, not a MappingProxyType, so that pages
+    stay picklable for process pools."""
+    return dict(mapping or {})
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Page:
     lang: str | None
     html: str
     gold: str
-    meta: Mapping[str, Any] = field(default_factory=lambda: _frozen({}))
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def gold_recall(self) -> float:
@@ -90,7 +91,7 @@ class RenderedPage:
     lang: str | None
     text: str
     gold: str
-    meta: Mapping[str, Any] = field(default_factory=lambda: _frozen({}))
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def gold_recall(self) -> float:
@@ -127,7 +128,7 @@ def _page_from_record(record: Mapping[str, Any]) -> Page:
         lang=record.get("lang"),
         html=record["html"],
         gold=record["gold"],
-        meta=_frozen(record.get("meta") or {}),
+        meta=_meta(record.get("meta")),
     )
 
 
@@ -213,7 +214,7 @@ def _rendered_from_record(record: Mapping[str, Any]) -> RenderedPage:
         lang=record.get("lang"),
         text=record["text"],
         gold=record["gold"],
-        meta=_frozen(record.get("meta") or {}),
+        meta=_meta(record.get("meta")),
     )
 
 
@@ -237,17 +238,34 @@ def _write_cache(path: Path, key: Mapping[str, Any], pages: list[RenderedPage]) 
     os.replace(temporary, path)
 
 
-def render_all(renderer: str, htmls: list[str], processes: int = RENDER_PROCESSES) -> list[str]:
-    """Render ``htmls`` in order, in a process pool when there are enough of them.
+def _render_page(renderer: str, page: tuple[str, str]) -> str:
+    """Render one (id, html) pair; a failure names the page, which a pool would not."""
+    page_id, html = page
+    try:
+        return render(renderer, html)
+    except (ImportError, KeyError):
+        raise  # a missing package or an unknown renderer: not this page's fault
+    except Exception as error:
+        raise RuntimeError(
+            f"rendering {page_id} with {renderer!r} failed: {error!r}; the page's HTML is in "
+            "the dataset file under that id"
+        ) from error
+
+
+def render_all(
+    renderer: str, pages: list[tuple[str, str]], processes: int = RENDER_PROCESSES
+) -> list[str]:
+    """Render (id, html) pairs in order, in a process pool when there are enough of them.
 
     ``Pool.imap`` keeps the input order, so results do not depend on scheduling. The
     "spawn" start method avoids forking a parent that may hold threads (pytest, BLAS).
     """
-    work = partial(render, renderer)
-    if processes <= 1 or len(htmls) < MIN_PAGES_FOR_POOL:
-        return [work(html) for html in htmls]
+    renderer_version(renderer)  # an unknown name fails here, before any pool starts
+    work = partial(_render_page, renderer)
+    if processes <= 1 or len(pages) < MIN_PAGES_FOR_POOL:
+        return [work(page) for page in pages]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        return list(pool.imap(work, htmls, chunksize=POOL_CHUNKSIZE))
+        return list(pool.imap(work, pages, chunksize=POOL_CHUNKSIZE))
 
 
 def rendered_pages(
@@ -281,7 +299,7 @@ def rendered_pages(
         if cached is not None:
             return cached
     pages = load_dataset(name, data_dir, limit, min_gold_recall)
-    texts = render_all(renderer, [p.html for p in pages], processes)
+    texts = render_all(renderer, [(p.id, p.html) for p in pages], processes)
     result = [
         RenderedPage(p.id, p.dataset, p.url, p.lang, text, p.gold, p.meta)
         for p, text in zip(pages, texts, strict=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import regex
 
 from cleaner.document import Document, Removal
-from cleaner.filters.tail import TailGuard
+from cleaner.filters.tail import find_tail
 from cleaner.pipeline import Draft, Filter
 from cleaner.rulepack import Rule, RulePack
 from cleaner.text import cut_spans, is_blank, match_key, word_count
@@ -24,8 +24,10 @@ from cleaner.text import cut_spans, is_blank, match_key, word_count
 # rules name are short, while paragraphs are long. The bound also keeps work per line small.
 LINE_RULE_MAX_CHARS = 600
 
-# A tail marker is a short standalone line ("More in Local News", "Related Articles").
+# A tail marker is a short standalone line ("More in Local News", "Related Articles"); the
+# character bound skips long lines before any normalising work.
 TAIL_MARKER_MAX_WORDS = 8
+TAIL_MARKER_MAX_CHARS = 120
 
 # Span cuts repeat until nothing matches, so that "Sponsored Sponsored Content Content" does
 # not leave a new match behind; each round removes text, and this caps pathological input.
@@ -63,33 +65,46 @@ def _by_scope(packs: Iterable[RulePack], scope: str) -> tuple[Rule, ...]:
 
 
 class SpanRuleFilter:
-    """Cuts boilerplate glued inside a line ("...said Tuesday. ADVERTISEMENT The council...")."""
+    """Cuts boilerplate glued inside a line ("...said Tuesday. ADVERTISEMENT The council...").
+
+    Span patterns run one by one rather than as one alternation: they scan whole paragraphs
+    (or a 10 MB line), and the regex engine only uses its fast literal scan on a pattern
+    that starts with a literal, which an alternation of patterns does not.
+    """
 
     name = "span-rules"
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
-        self._pattern = _combine(self.rules)
+
+    def _matches(self, text: str) -> list[tuple[int, int, Rule]]:
+        found = [
+            (match.start(), match.end(), rule)
+            for rule in self.rules
+            for match in rule.compiled.finditer(text)
+            if match.end() > match.start()
+        ]
+        return sorted(found, key=lambda item: item[0])
 
     def line_spans(self, line: str) -> list[tuple[int, int, Rule]]:
         """Spans to cut from one line, in line offsets, repeated until the cut text is clean."""
-        if self._pattern is None:
-            return []
-        found: list[tuple[int, int, Rule]] = []
-        text, offsets = line, None
-        for _ in range(SPAN_MAX_ROUNDS):
-            matches = [m for m in self._pattern.finditer(text) if m.end() > m.start()]
-            if not matches:
+        found = self._matches(line)
+        for _ in range(SPAN_MAX_ROUNDS - 1):
+            if not found:
                 break
-            for match in matches:
-                start, last = match.start(), match.end() - 1
-                if offsets is not None:
-                    start, last = offsets.to_line(start), offsets.to_line(last)
-                found.append((start, last + 1, _rule_of(match, self.rules)))
-            text, offsets = cut_spans(line, [(s, e) for s, e, _ in found])
+            text, offsets = cut_spans(line, [(start, end) for start, end, _ in found])
+            fresh = self._matches(text)
+            if not fresh:
+                break
+            found += [
+                (offsets.to_line(start), offsets.to_line(end - 1) + 1, rule)
+                for start, end, rule in fresh
+            ]
         return found
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+        if not self.rules:
+            return
         for index, line in enumerate(document.lines):
             if draft.removed[index]:
                 continue
@@ -128,14 +143,13 @@ class TailRuleFilter:
 
     name = "tail-rules"
 
-    def __init__(self, rules: Sequence[Rule], guard: TailGuard | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
-        self.guard = guard or TailGuard()
         self._pattern = _combine(self.rules)
 
     def marker_rule(self, line: str) -> Rule | None:
         """The tail rule this line is a marker for, if it is short enough to be one."""
-        if self._pattern is None or len(line) > LINE_RULE_MAX_CHARS:
+        if self._pattern is None or len(line) > TAIL_MARKER_MAX_CHARS:
             return None
         key = match_key(line)
         if not key or word_count(key) > TAIL_MARKER_MAX_WORDS:
@@ -152,22 +166,15 @@ class TailRuleFilter:
             None if gone or is_blank(text) else text
             for text, gone in zip(draft.texts, draft.removed, strict=True)
         ]
-        verdicts = self.guard.prepare(survivors)
-        for index, line in enumerate(document.lines):
-            rule = self.marker_rule(line)
-            if rule is None:
-                continue
-            why = verdicts.blocks_cut_at(index)
-            if why is not None:
-                continue
-            marker = match_key(line)
-            summary = verdicts.describe_after(index)
-            yield Removal(index, None, self.name, rule.id, f"{rule.reason}: tail marker")
-            for after in range(index + 1, len(document.lines)):
-                if not draft.removed[after] and not is_blank(draft.texts[after]):
-                    reason = f"{rule.reason}: after tail marker '{marker}' ({summary})"
-                    yield Removal(after, None, self.name, rule.id, reason)
+        cut = find_tail(survivors, [self.marker_rule(line) for line in document.lines])
+        if cut is None:
             return
+        rule, marker = cut.marker, match_key(document.lines[cut.start])
+        yield Removal(cut.start, None, self.name, rule.id, f"{rule.reason}: tail marker")
+        reason = f"{rule.reason}: after tail marker '{marker}' ({cut.describe()})"
+        for index in range(cut.start + 1, len(document.lines)):
+            if survivors[index] is not None:
+                yield Removal(index, None, self.name, rule.id, reason)
 
 
 def rule_filters(packs: Iterable[RulePack]) -> list[Filter]:

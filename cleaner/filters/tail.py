@@ -8,19 +8,22 @@ review). The guard tells the two apart by what follows the marker:
 - Teasers alternate short headlines, captions and one-line summaries, so prose paragraphs
   (a sentence-final line of some length) come one or two at a time. An article going on
   gives a run of prose paragraphs. A run of `ARTICLE_RUN` after the marker keeps the tail.
-- The article is what came before the marker. If more prose follows the marker than
-  precedes it, the marker is near the top (a "Trending" rail above the story) and the
-  cut would eat the article: keep it.
+- The article is what came before the marker. With little prose above it there is no
+  article to cut a tail from (a listing page, or a "Trending" rail above the story); and
+  a tail's prose is a fraction of the article's, so when much prose follows the marker
+  the cut would likely eat the article: keep it.
 
-Only lines that survive the other filters count, so the decision does not change when the
-output is cleaned again. Everything is computed in one pass from each end, so a page with
-100,000 marker lines costs the same as one with one.
+Markers are judged from the last to the first, and a tail that goes is gone for the
+markers above it: each marker is judged on what will really follow it in the output. With
+only surviving lines counted, cleaning the output again reaches the same decisions. One
+backward pass: a page with 100,000 marker lines costs the same as one with one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from cleaner.text import ends_like_sentence, word_count
 
@@ -32,6 +35,16 @@ PROSE_MIN_CHARS = 40
 # Three prose paragraphs in a row after a marker: the article goes on, the marker is a
 # subheading. Teaser blocks alternate headline and summary, so they rarely reach two.
 ARTICLE_RUN = 3
+
+# A tail follows an article: with fewer prose words than this above the marker there is no
+# article to protect it from (a listing, a search page, a nav bar), so nothing is cut.
+MIN_ARTICLE_WORDS = 60
+
+# Teaser summaries are one line each; the article is most of the page's prose. A "tail" with
+# more prose than this share of the article's is more likely the article's second half.
+MAX_TAIL_PROSE_SHARE = 0.5
+
+MarkerT = TypeVar("MarkerT")
 
 
 def prose_words(line: str) -> int:
@@ -45,52 +58,58 @@ def prose_words(line: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class TailEvidence:
-    """Per-line facts the guard needs, computed once per document."""
+class TailCut(Generic[MarkerT]):
+    """Where a tail starts, which marker opened it, and what the guard saw after it."""
 
-    longest_run_after: tuple[int, ...]
-    prose_before: tuple[int, ...]
-    prose_after: tuple[int, ...]
+    start: int
+    marker: MarkerT
+    longest_run: int
+    prose_after: int
+    prose_before: int
 
-    def blocks_cut_at(self, index: int) -> str | None:
-        """Why a tail must not start at line `index`, or None when it may."""
-        run = self.longest_run_after[index]
-        if run >= ARTICLE_RUN:
-            return f"the article goes on: {run} prose paragraphs in a row follow"
-        before, after = self.prose_before[index], self.prose_after[index]
-        if after > before:
-            return f"more prose follows ({after} words) than precedes it ({before} words)"
-        return None
-
-    def describe_after(self, index: int) -> str:
-        """Why the tail may go, for the removal's reason."""
+    def describe(self) -> str:
         return (
             "what follows reads like teasers: at most "
-            f"{self.longest_run_after[index]} prose paragraph(s) in a row, "
-            f"{self.prose_after[index]} prose words after vs {self.prose_before[index]} before"
+            f"{self.longest_run} prose paragraph(s) in a row, "
+            f"{self.prose_after} prose words after vs {self.prose_before} before"
         )
 
 
-class TailGuard:
-    """Builds TailEvidence for the lines that survive the other filters (None = gone/blank)."""
+def keeps_going(longest_run: int, prose_after: int, prose_before: int) -> bool:
+    """True when the text after a marker does not read like a tail (so no cut): the article
+    goes on after it, or there is no article above it, or too much prose follows."""
+    return (
+        longest_run >= ARTICLE_RUN
+        or prose_before < MIN_ARTICLE_WORDS
+        or prose_after > MAX_TAIL_PROSE_SHARE * prose_before
+    )
 
-    def prepare(self, survivors: Sequence[str | None]) -> TailEvidence:
-        count = len(survivors)
-        words = [0 if line is None else prose_words(line) for line in survivors]
-        before = [0] * count
-        total = 0
-        for index in range(count):
-            before[index] = total
-            total += words[index]
-        after = [0] * count
-        longest = [0] * count
-        total = run = best = 0
-        for index in range(count - 1, -1, -1):
-            after[index] = total
-            longest[index] = best
-            if survivors[index] is None:
-                continue  # removed and blank lines neither break nor extend a run
-            total += words[index]
-            run = run + 1 if words[index] else 0
-            best = max(best, run)
-        return TailEvidence(tuple(longest), tuple(before), tuple(after))
+
+def find_tail(
+    survivors: Sequence[str | None], markers: Sequence[MarkerT | None]
+) -> TailCut[MarkerT] | None:
+    """The first line where a tail starts, or None.
+
+    `survivors[i]` is line i as it will be output, or None if it is gone or blank;
+    `markers[i]` is whatever identifies a marker on line i (a rule), or None.
+    """
+    words = [0 if line is None else prose_words(line) for line in survivors]
+    before = [0] * len(words)
+    total = 0
+    for index, count in enumerate(words):
+        before[index] = total
+        total += count
+    cut: TailCut[MarkerT] | None = None
+    after = run = best = 0
+    for index in range(len(words) - 1, -1, -1):
+        marker = markers[index]
+        if marker is not None and not keeps_going(best, after, before[index]):
+            cut = TailCut(index, marker, best, after, before[index])
+            after = run = best = 0  # the tail goes: markers above see nothing of it
+            continue
+        if survivors[index] is None:
+            continue  # removed and blank lines neither break nor extend a run
+        after += words[index]
+        run = run + 1 if words[index] else 0
+        best = max(best, run)
+    return cut

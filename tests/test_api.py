@@ -1,0 +1,128 @@
+"""The library contract: names, output format, explain/clean agreement, thread safety, and
+the tail guard's decisions."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import cleaner
+from cleaner import Cleaned, Cleaner, Removal, clean_text, explain_text
+
+PROSE = (
+    "The council voted 5-2 on Tuesday to fund the new bridge, ending a debate that had run "
+    "for most of the year and divided the two neighbourhoods on either bank."
+)
+
+
+def article(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def test_public_names():
+    for name in ("clean_text", "explain_text", "Cleaner", "Cleaned", "Removal", "Document"):
+        assert hasattr(cleaner, name)
+    assert isinstance(cleaner.__version__, str)
+
+
+def test_explain_text_matches_clean_text():
+    text = article("Bridge vote", PROSE, "ADVERTISEMENT", PROSE, "Share this article")
+    cleaned = explain_text(text)
+    assert isinstance(cleaned, Cleaned)
+    assert cleaned.text == clean_text(text) == article("Bridge vote", PROSE, PROSE)
+    assert [r.line for r in cleaned.removals] == [4, 8]
+    for removal in cleaned.removals:
+        assert isinstance(removal, Removal)
+        assert removal.span is None
+        assert removal.filter and removal.rule and removal.reason
+
+
+def test_span_removal_reports_offsets_into_the_original_line():
+    line = "The vote was 5-2. ADVERTISEMENT The council then adjourned."
+    cleaned = explain_text(line)
+    assert cleaned.text == "The vote was 5-2. The council then adjourned."
+    (cut,) = cleaned.removals
+    assert cut.span is not None
+    assert line[cut.span[0] : cut.span[1]].strip() == "ADVERTISEMENT"
+    assert cut.rule == "ads/ad-label-glued"
+
+
+def test_span_cuts_repeat_until_clean():
+    # A cut can join two halves into a new label; the output must still be clean.
+    text = "Sponsored Sponsored Content Content\n" + PROSE
+    once = clean_text(text)
+    assert once == clean_text(once)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\n\n  \nHead\n\n\n\nBody.  \n\n", "Head\n\nBody."),
+        ("Head\nADVERTISEMENT\nBody.", "Head\nBody."),
+        ("Head\n\nADVERTISEMENT\n\nBody.", "Head\n\nBody."),
+        ("Head\r\nBody.\r\n", "Head\nBody."),
+        ("Head\u00a0\u00a0\nBody.", "Head\nBody."),
+        ("", ""),
+        ("ADVERTISEMENT", ""),
+    ],
+)
+def test_output_format(text, expected):
+    assert clean_text(text) == expected
+
+
+def test_bytes_are_refused_with_a_hint():
+    with pytest.raises(TypeError, match="decode bytes first"):
+        clean_text(b"bytes")  # type: ignore[arg-type]
+
+
+def test_model_keyword():
+    assert Cleaner(model=None).clean("Head\nADVERTISEMENT\nBody.") == "Head\nBody."
+    with pytest.raises(ValueError, match="model=None"):
+        Cleaner(model="no-such-model")
+
+
+def test_cleaner_is_safe_to_share_between_threads():
+    shared = Cleaner(model=None)
+    texts = [article(f"Story {i}", PROSE, "ADVERTISEMENT", PROSE, "More in Local News",
+                     f"Teaser headline {i}", "Short summary.") for i in range(200)]
+    expected = [Cleaner(model=None).clean(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(shared.clean, texts)) == expected
+
+
+# The tail guard: a marker cuts a tail of teasers, never an article that goes on.
+
+TEASERS = [
+    "A crew repaves Main Street on Monday. (Jane Doe / The Gazette)",
+    "Main Street reopens after repaving",
+    "Crews finished two days early, the city said, and the detour is lifted.",
+    "Library hours change for summer",
+    "Schools pick new superintendent",
+    "The board chose a candidate from Ohio after a six-month search across the state.",
+]
+
+
+def test_tail_marker_at_the_end_cuts_the_teasers():
+    text = "\n".join(["Bridge vote", PROSE, PROSE, PROSE, "More in Local News", *TEASERS])
+    cleaned = explain_text(text)
+    assert cleaned.text == "\n".join(["Bridge vote", PROSE, PROSE, PROSE])
+    rules = {r.rule for r in cleaned.removals}
+    assert rules == {"teasers/more-in-section"}
+    assert "reads like teasers" in cleaned.removals[-1].reason
+
+
+def test_tail_marker_mid_article_keeps_the_article():
+    text = "\n".join(["Fashion week", PROSE, "Trending", PROSE, PROSE, PROSE])
+    assert clean_text(text) == text
+
+
+def test_tail_marker_above_the_article_keeps_it():
+    # A "Trending" rail above a short story: more prose follows than precedes.
+    text = "\n".join(["Trending", "Storm closes schools", "Fire on Elm St", PROSE, PROSE])
+    assert clean_text(text) == text
+
+
+def test_title_case_is_what_makes_a_section_marker():
+    text = "\n".join([PROSE, PROSE, "More in store for fans", "Tickets go on sale soon"])
+    assert clean_text(text) == text

@@ -1,0 +1,50 @@
+"""Our own fixtures (fixtures/README.md): dirty articles must come out as their .clean.txt,
+negative cases must come out unchanged, and together they must exercise every shipped pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.rulepack import builtin_packs
+
+from .conftest import FIXTURES, nonblank_lines
+
+RULES_ONLY = Cleaner(model=None)
+ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
+DIRTY = [path for path in ARTICLES if not path.name.endswith(".clean.txt")]
+NEGATIVE = sorted((FIXTURES / "negative").glob("*.txt"))
+
+
+def _expected(path: Path) -> Path:
+    return path.with_name(path.name[: -len(".txt")] + ".clean.txt")
+
+
+def test_fixture_counts():
+    assert len(DIRTY) >= 25 and len(NEGATIVE) >= 10
+    assert all(_expected(path).exists() for path in DIRTY)
+    assert len(list((FIXTURES / "sample-corpus").glob("*.txt"))) >= 5
+
+
+@pytest.mark.parametrize("path", DIRTY, ids=lambda path: path.stem)
+def test_dirty_article_comes_out_as_expected(path):
+    got = RULES_ONLY.clean(path.read_text(encoding="utf-8"))
+    assert nonblank_lines(got) == nonblank_lines(_expected(path).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", NEGATIVE, ids=lambda path: path.stem)
+def test_negative_case_comes_out_unchanged(path):
+    text = path.read_text(encoding="utf-8")
+    assert RULES_ONLY.clean(text) == text.rstrip("\n")
+
+
+def test_every_pack_fires_on_some_fixture():
+    fired = {
+        removal.rule.split("/")[0]
+        for path in DIRTY
+        for removal in RULES_ONLY.explain(path.read_text(encoding="utf-8")).removals
+        if removal.rule
+    }
+    assert {pack.name for pack in builtin_packs()} <= fired

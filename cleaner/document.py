@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from cleaner.text import split_lines
+from cleaner.text import MATCH_KEY_MAX_CHARS, line_key, split_lines
 
 
 class Removal(NamedTuple):
@@ -43,13 +43,26 @@ class Removal(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """An input split into lines; immutable so filters can share it safely across threads."""
+    """An input split into lines; immutable so filters can share it safely across threads.
+
+    `keys[i]` is line i's match key (whitespace collapsed, see `text.match_key`): "" for a
+    blank line, None for a line too long for any rule to judge whole. It is a feature of the
+    block, computed once here because every rule filter needs it.
+    """
 
     lines: tuple[str, ...]
+    keys: tuple[str | None, ...]
 
     @classmethod
     def from_text(cls, text: str) -> Document:
-        return cls(split_lines(text))
+        lines = split_lines(text)
+        # line_key with its common case (a short ASCII line) inlined: one call per line.
+        limit = MATCH_KEY_MAX_CHARS
+        keys = tuple([
+            " ".join(line.split()) if len(line) <= limit and line.isascii() else line_key(line)
+            for line in lines
+        ])
+        return cls(lines, keys)
 
     def __len__(self) -> int:
         return len(self.lines)

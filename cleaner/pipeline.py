@@ -21,11 +21,13 @@ class Draft:
 
     `texts[i]` is line i after the span cuts made so far (the original line if none);
     `removed[i]` says whether line i is already gone (a whole-line removal, or spans that
-    left nothing). Later filters judge the text that will really be output.
+    left nothing); `cut` holds the lines whose text spans changed. Later filters judge the
+    text that will really be output.
     """
 
     texts: tuple[str, ...]
     removed: tuple[bool, ...]
+    cut: frozenset[int] = frozenset()
 
 
 @runtime_checkable
@@ -63,7 +65,7 @@ class Pipeline:
         spans: dict[int, list[tuple[int, int]]] = {}
         removals: list[Removal] = []
         for step in self.filters:
-            draft = Draft(tuple(texts), tuple(removed))
+            draft = Draft(tuple(texts), tuple(removed), frozenset(spans))
             touched: set[int] = set()
             for removal in step.propose(document, draft):
                 if removed[removal.line]:

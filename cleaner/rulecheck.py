@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleaner.filters.rules import LINE_RULE_MAX_CHARS
 from cleaner.rulepack import Rule, RulePack
-from cleaner.text import match_key
+from cleaner.text import line_key, match_key
 
 # A span pattern runs over whole lines (a scraped page can be one 10 MB line); line and tail
-# patterns only see lines up to LINE_RULE_MAX_CHARS. Probes use those lengths.
+# patterns only see lines up to their max_chars. Probes use those lengths.
 SPAN_PROBE_CHARS = 200_000
 PROBE_SECONDS = 1.0
 
@@ -35,14 +34,15 @@ class Problem:
 def fires(rule: Rule, line: str) -> bool:
     """Does the rule fire on a raw line, the way the filters apply it?"""
     if rule.scope == "span":
-        return rule.compiled.search(line) is not None
-    return len(line) <= LINE_RULE_MAX_CHARS and rule.compiled.fullmatch(match_key(line)) is not None
+        return rule.triggered_by(line) and rule.compiled.search(line) is not None
+    key = line_key(line)
+    return bool(key) and rule.matches(key)
 
 
 def probe_strings(rule: Rule) -> Iterator[str]:
     """Hostile inputs for a rule: its examples repeated, truncated and padded so that a
     pattern with nested or overlapping quantifiers has to try many ways and fail."""
-    limit = SPAN_PROBE_CHARS if rule.scope == "span" else LINE_RULE_MAX_CHARS
+    limit = SPAN_PROBE_CHARS if rule.scope == "span" else rule.max_chars
     seeds = list(rule.examples) or [rule.pattern]
     for seed in seeds:
         for unit in (seed, seed[: max(1, len(seed) - 1)], seed + " ", seed.replace(" ", "")):
@@ -69,6 +69,12 @@ def check_rule(rule: Rule) -> list[Problem]:
     ]
     if not rule.examples:
         problems.append(Problem(rule.id, "no examples: add lines the rule must remove"))
+    if rule.triggers:
+        problems += [
+            Problem(rule.id, f"example contains none of the triggers {list(rule.triggers)}: {example!r}")
+            for example in rule.examples
+            if not rule.triggered_by(example)
+        ]
     probe = rule.compiled.finditer if rule.scope == "span" else rule.compiled.fullmatch
     for text in probe_strings(rule):
         key = text if rule.scope == "span" else match_key(text)

@@ -4,7 +4,9 @@ A pack is a TOML file with a `[pack]` table and `[[rules]]` entries. Each rule h
 scope (`line`: drop the line; `span`: cut the match out of a line; `tail`: drop this line and
 everything after it, when what follows reads like teasers), a pattern in the syntax of the
 `regex` module, a reason a person understands, and examples and counterexamples that the
-test suite (and `cleaner rules test FILE`) runs. Keeping rules as data means a new site needs
+test suite (and `cleaner rules test FILE`) runs. A span rule may list `triggers`: lower-case
+ASCII words one of which every match contains (ignoring ASCII case); lines without any are
+not scanned, which keeps span rules cheap on the paragraphs they never touch. Keeping rules as data means a new site needs
 a TOML file, not Python.
 
 Loading fails early and names the file and rule: a broken pattern found on the millionth
@@ -35,8 +37,22 @@ _RULE_KEYS = {
     "case_sensitive",
     "examples",
     "counterexamples",
+    "triggers",
+    "max_chars",
 }
+
+# Line and tail rules judge lines up to this many characters unless they say otherwise: the
+# labels and headings they name are short, and a paragraph must never be taken for one.
+DEFAULT_MAX_CHARS = 120
+# The most a rule may ask for (text.MATCH_KEY_MAX_CHARS): longer lines are never judged whole.
+LIMIT_MAX_CHARS = 600
 _NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def ascii_lower_bytes(text: str) -> bytes:
+    """UTF-8 bytes with ASCII letters lower-cased: what span-rule triggers are looked for in.
+    Much faster than `str.lower` on non-ASCII text, and the same for a line as for a page."""
+    return text.encode("utf-8", "surrogatepass").lower()
 
 
 class RuleError(ValueError):
@@ -46,7 +62,8 @@ class RuleError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One named boilerplate rule. `pattern` matches the whole line for `line` and `tail`
-    scope (after whitespace is collapsed) and anywhere inside the line for `span` scope."""
+    scope (after whitespace is collapsed; lines up to `max_chars`) and anywhere inside the
+    line for `span` scope."""
 
     pack: str
     name: str
@@ -56,7 +73,17 @@ class Rule:
     case_sensitive: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    max_chars: int = DEFAULT_MAX_CHARS
     compiled: regex.Pattern[str] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    def triggered_by(self, text: str) -> bool:
+        """Whether span rule should scan `text`: it has no triggers, or one occurs in it
+        (ASCII case ignored, on the UTF-8 bytes, as the filter's whole-document scan does)."""
+        if not self.triggers:
+            return True
+        data = ascii_lower_bytes(text)
+        return any(trigger.encode() in data for trigger in self.triggers)
 
     @property
     def id(self) -> str:
@@ -67,7 +94,7 @@ class Rule:
         """Does the rule fire on this (already normalised) line? Full match, except for spans."""
         if self.scope == "span":
             return self.compiled.search(key) is not None
-        return self.compiled.fullmatch(key) is not None
+        return len(key) <= self.max_chars and self.compiled.fullmatch(key) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +149,19 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
         raise _fail(source, where, f"pattern does not compile ({exc}); fix the regex") from exc
     if compiled.fullmatch("") is not None:
         raise _fail(source, where, "pattern matches the empty string; it would fire everywhere")
+    max_chars = raw.get("max_chars", DEFAULT_MAX_CHARS)
+    if not isinstance(max_chars, int) or not 1 <= max_chars <= LIMIT_MAX_CHARS:
+        raise _fail(source, where, f"'max_chars' must be a whole number from 1 to {LIMIT_MAX_CHARS}")
+    if "max_chars" in raw and raw["scope"] == "span":
+        raise _fail(source, where, "'max_chars' applies to line and tail rules; remove it")
+    triggers = _string_list(raw.get("triggers", []), source, where, "triggers")
+    if triggers and raw["scope"] != "span":
+        raise _fail(source, where, "'triggers' only apply to span rules; remove them")
+    if any(not trigger or not trigger.isascii() or trigger != trigger.lower() for trigger in triggers):
+        raise _fail(
+            source, where, "triggers are non-empty lower-case ASCII strings (matched ignoring "
+            "ASCII case); for words in other scripts leave 'triggers' out"
+        )
     return Rule(
         pack=pack,
         name=raw["name"],
@@ -133,6 +173,8 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
         counterexamples=_string_list(
             raw.get("counterexamples", []), source, where, "counterexamples"
         ),
+        triggers=triggers,
+        max_chars=max_chars,
         compiled=compiled,
     )
 

@@ -15,11 +15,21 @@ from typing import NamedTuple
 import regex
 
 # Characters that render as nothing but defeat exact matching of labels ("Advert\u200bisement").
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_HAS_INVISIBLE = regex.compile(f"[{_INVISIBLE_CHARS}]")
+# Everything `str.strip()` removes, plus the invisible characters: one C-level strip decides
+# whether a line is blank (called for every line, so it must be cheap).
+_BLANK = _INVISIBLE_CHARS + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
-# Sentence-final punctuation, optionally followed by closing quotes or brackets. Used to tell
-# prose ("...he said.") from headlines, labels and captions ending in a credit "(AP Photo)".
-_TERMINAL = regex.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+# Sentence-final punctuation, and the closing quotes or brackets that may follow it. Used to
+# tell prose ("...he said.") from headlines, labels and captions ending in a credit "(AP)".
+_SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+
+# Lines longer than this are never matched whole by a rule: the labels, prompts and notices
+# rules name are short, while paragraphs are long. It also bounds the work per line.
+MATCH_KEY_MAX_CHARS = 600
 
 
 def split_lines(text: str) -> tuple[str, ...]:
@@ -33,16 +43,27 @@ def split_lines(text: str) -> tuple[str, ...]:
 
 def is_blank(line: str) -> bool:
     """A line with nothing visible on it: a paragraph break, not content."""
-    return not line.translate(_INVISIBLE).strip()
+    return not line.strip(_BLANK)
 
 
 def match_key(line: str) -> str:
     """The form of a line that rules match against: invisible characters removed, whitespace
     (including no-break spaces) collapsed to single spaces, ends stripped.
 
-    Scrapers leave stray spaces and \\xa0 around labels; rules should not have to care.
+    Scrapers leave stray spaces and \xa0 around labels; rules should not have to care.
     """
-    return " ".join(line.translate(_INVISIBLE).split())
+    if not line.isascii() and _HAS_INVISIBLE.search(line):  # never in ASCII; rare elsewhere
+        line = line.translate(_INVISIBLE)
+    return " ".join(line.split())
+
+
+def line_key(line: str) -> str | None:
+    """A line's match key, "" for a blank line, or None for a long line no rule judges whole."""
+    if len(line) > MATCH_KEY_MAX_CHARS:
+        return "" if is_blank(line) else None
+    if line.isascii():  # the common case, inlined: this runs once per line of every input
+        return " ".join(line.split())
+    return match_key(line)
 
 
 def word_count(line: str) -> int:
@@ -51,8 +72,10 @@ def word_count(line: str) -> int:
 
 
 def ends_like_sentence(line: str) -> bool:
-    """True when the line ends in sentence-final punctuation (closing quotes allowed)."""
-    return _TERMINAL.search(line.rstrip()) is not None
+    """True when the line ends in sentence-final punctuation (closing quotes allowed).
+    Plain string operations: the tail guard asks this of every surviving line."""
+    line = line.rstrip().rstrip(_CLOSERS)
+    return bool(line) and line[-1] in _SENTENCE_END
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -45,18 +45,25 @@ class CliError(Exception):
 def _add_rule_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("rules")
     group.add_argument(
-        "--rules", action="append", default=[], metavar="FILE.toml",
+        "--rules",
+        action="append",
+        default=[],
+        metavar="FILE.toml",
         help="add a rule pack (repeatable); see README 'Writing a rule pack'",
     )
     group.add_argument(
         "--no-builtin-rules", action="store_true", help="use only the packs given with --rules"
     )
     group.add_argument(
-        "--disable", action="append", default=[], metavar="RULE",
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
         help="leave out a rule (pack/rule) or a whole pack (repeatable)",
     )
     group.add_argument(
-        "--rules-only", action="store_true",
+        "--rules-only",
+        action="store_true",
         help="rules alone, no learned filters (same as Cleaner(model=None))",
     )
 
@@ -72,24 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     clean = commands.add_parser(
-        "clean", help="clean a file, a folder of .txt files, or stdin (-)",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "clean",
+        help="clean a file, a folder of .txt files, or stdin (-)",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("input", metavar="FILE|DIR|-", help="what to clean; - reads stdin")
     clean.add_argument(
-        "-o", "--output", metavar="OUT",
+        "-o",
+        "--output",
+        metavar="OUT",
         help="output file (or folder, for a folder input); default: stdout for a file",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     _add_rule_options(clean)
 
     explain = commands.add_parser(
-        "explain", help="show every line of one document: kept or removed, and why",
+        "explain",
+        help="show every line of one document: kept or removed, and why",
     )
     explain.add_argument("input", metavar="FILE|-", help="the document; - reads stdin")
     explain.add_argument("--json", action="store_true", help="print JSON: text and removals")
     explain.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto",
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
         help="colour output (auto: only on a terminal, and not when NO_COLOR is set)",
     )
     _add_rule_options(explain)
@@ -99,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = rules_commands.add_parser("list", help="list the rules in force")
     _add_rule_options(listing)
     testing = rules_commands.add_parser(
-        "test", help="check packs: examples fire, counterexamples don't, no backtracking",
+        "test",
+        help="check packs: examples fire, counterexamples don't, no backtracking",
     )
     testing.add_argument(
         "packs", nargs="*", metavar="FILE.toml", help="packs to check (default: built-in packs)"
@@ -240,7 +255,8 @@ def format_explain(cleaned: Cleaned, color: bool) -> str:
         if index in whole:
             why = whole[index]
             out.append(f"{number}  {red}DROP{reset}  {red}{line}{reset}")
-            out.append(f"{'':>5}        {dim}↳ {why.filter} · {why.rule or why.score} · {why.reason}{reset}")
+            decided_by = why.rule or why.score
+            out.append(f"{'':>13}{dim}↳ {why.filter} · {decided_by} · {why.reason}{reset}")
         elif index in spans:
             out.append(f"{number}  {yellow}CUT{reset}   {line}")
             for cut in spans[index]:

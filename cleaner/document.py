@@ -58,10 +58,12 @@ class Document:
         lines = split_lines(text)
         # line_key with its common case (a short ASCII line) inlined: one call per line.
         limit = MATCH_KEY_MAX_CHARS
-        keys = tuple([
-            " ".join(line.split()) if len(line) <= limit and line.isascii() else line_key(line)
-            for line in lines
-        ])
+        keys = tuple(
+            [
+                " ".join(line.split()) if len(line) <= limit and line.isascii() else line_key(line)
+                for line in lines
+            ]
+        )
         return cls(lines, keys)
 
     def __len__(self) -> int:

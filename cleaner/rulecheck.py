@@ -36,7 +36,7 @@ def fires(rule: Rule, line: str) -> bool:
     if rule.scope == "span":
         return rule.triggered_by(line) and rule.compiled.search(line) is not None
     key = line_key(line)
-    return bool(key) and rule.matches(key)
+    return rule.matches(key) if key else False
 
 
 def probe_strings(rule: Rule) -> Iterator[str]:
@@ -71,7 +71,9 @@ def check_rule(rule: Rule) -> list[Problem]:
         problems.append(Problem(rule.id, "no examples: add lines the rule must remove"))
     if rule.triggers:
         problems += [
-            Problem(rule.id, f"example contains none of the triggers {list(rule.triggers)}: {example!r}")
+            Problem(
+                rule.id, f"example contains none of the triggers {list(rule.triggers)}: {example!r}"
+            )
             for example in rule.examples
             if not rule.triggered_by(example)
         ]

@@ -4,10 +4,11 @@ A pack is a TOML file with a `[pack]` table and `[[rules]]` entries. Each rule h
 scope (`line`: drop the line; `span`: cut the match out of a line; `tail`: drop this line and
 everything after it, when what follows reads like teasers), a pattern in the syntax of the
 `regex` module, a reason a person understands, and examples and counterexamples that the
-test suite (and `cleaner rules test FILE`) runs. A span rule may list `triggers`: lower-case
-ASCII words one of which every match contains (ignoring ASCII case); lines without any are
-not scanned, which keeps span rules cheap on the paragraphs they never touch. Keeping rules as data means a new site needs
-a TOML file, not Python.
+test suite (and `cleaner rules test FILE`) runs. Line and tail rules judge lines up to
+`max_chars` (default 120). A span rule may list `triggers`: lower-case ASCII words one of
+which every match contains (ignoring ASCII case); lines without any are not scanned, which
+keeps span rules cheap on the paragraphs they never touch. Keeping rules as data means a
+new site needs a TOML file, not Python.
 
 Loading fails early and names the file and rule: a broken pattern found on the millionth
 document would cost a whole batch run.
@@ -70,12 +71,12 @@ class Rule:
     scope: Scope
     pattern: str
     reason: str
+    compiled: regex.Pattern[str] = field(repr=False, compare=False)
     case_sensitive: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     max_chars: int = DEFAULT_MAX_CHARS
-    compiled: regex.Pattern[str] = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def triggered_by(self, text: str) -> bool:
         """Whether span rule should scan `text`: it has no triggers, or one occurs in it
@@ -151,16 +152,22 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
         raise _fail(source, where, "pattern matches the empty string; it would fire everywhere")
     max_chars = raw.get("max_chars", DEFAULT_MAX_CHARS)
     if not isinstance(max_chars, int) or not 1 <= max_chars <= LIMIT_MAX_CHARS:
-        raise _fail(source, where, f"'max_chars' must be a whole number from 1 to {LIMIT_MAX_CHARS}")
+        raise _fail(
+            source, where, f"'max_chars' must be a whole number from 1 to {LIMIT_MAX_CHARS}"
+        )
     if "max_chars" in raw and raw["scope"] == "span":
         raise _fail(source, where, "'max_chars' applies to line and tail rules; remove it")
     triggers = _string_list(raw.get("triggers", []), source, where, "triggers")
     if triggers and raw["scope"] != "span":
         raise _fail(source, where, "'triggers' only apply to span rules; remove them")
-    if any(not trigger or not trigger.isascii() or trigger != trigger.lower() for trigger in triggers):
+    if any(
+        not trigger or not trigger.isascii() or trigger != trigger.lower() for trigger in triggers
+    ):
         raise _fail(
-            source, where, "triggers are non-empty lower-case ASCII strings (matched ignoring "
-            "ASCII case); for words in other scripts leave 'triggers' out"
+            source,
+            where,
+            "triggers are non-empty lower-case ASCII strings (matched ignoring "
+            "ASCII case); for words in other scripts leave 'triggers' out",
         )
     return Rule(
         pack=pack,
@@ -183,7 +190,9 @@ def parse_pack(data: Mapping[str, object], source: str) -> RulePack:
     """Build a RulePack from parsed TOML (or any mapping of the same shape)."""
     unknown = set(data) - {"pack", "rules"}
     if unknown:
-        raise _fail(source, "top level", f"unknown table(s) {sorted(unknown)}; use [pack], [[rules]]")
+        raise _fail(
+            source, "top level", f"unknown table(s) {sorted(unknown)}; use [pack], [[rules]]"
+        )
     header = data.get("pack")
     if not isinstance(header, dict) or not isinstance(header.get("name"), str):
         raise _fail(source, "[pack]", "a [pack] table with a 'name' string is required")

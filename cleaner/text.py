@@ -147,10 +147,11 @@ def build_output(lines: Sequence[str | None]) -> str:
     """
     out: list[str] = []
     pending_break = False
+    blank = _BLANK
     for line in lines:
         if line is None:
             continue
-        if is_blank(line):
+        if not line.strip(blank):  # is_blank, inlined: this runs on every line
             pending_break = bool(out)
             continue
         if pending_break:

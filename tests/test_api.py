@@ -84,8 +84,18 @@ def test_model_keyword():
 
 def test_cleaner_is_safe_to_share_between_threads():
     shared = Cleaner(model=None)
-    texts = [article(f"Story {i}", PROSE, "ADVERTISEMENT", PROSE, "More in Local News",
-                     f"Teaser headline {i}", "Short summary.") for i in range(200)]
+    texts = [
+        article(
+            f"Story {i}",
+            PROSE,
+            "ADVERTISEMENT",
+            PROSE,
+            "More in Local News",
+            f"Teaser headline {i}",
+            "Short summary.",
+        )
+        for i in range(200)
+    ]
     expected = [Cleaner(model=None).clean(text) for text in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(shared.clean, texts)) == expected

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 
-DIRTY = "Bridge vote\n\nThe council voted 5-2 on Tuesday.\n\nADVERTISEMENT\n\nThe bridge opens in May.\n"
+DIRTY = (
+    "Bridge vote\n\nThe council voted 5-2 on Tuesday.\n\nADVERTISEMENT\n\n"
+    "The bridge opens in May.\n"
+)
 CLEAN = "Bridge vote\n\nThe council voted 5-2 on Tuesday.\n\nThe bridge opens in May.\n"
 
 
 def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "cleaner", *args],
-        input=stdin, capture_output=True, cwd=cwd, timeout=120,
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=120,
     )
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     return result

@@ -13,7 +13,9 @@ RULES_ONLY = Cleaner(model=None)
 
 # Lines that the rules know, so generated documents exercise every scope and the tail guard,
 # mixed with prose-like and arbitrary lines.
-KNOWN = sorted({example for pack in builtin_packs() for rule in pack.rules for example in rule.examples})
+KNOWN = sorted(
+    {example for pack in builtin_packs() for rule in pack.rules for example in rule.examples}
+)
 PROSE = [
     "The council voted 5-2 on Tuesday to fund the new bridge after a long debate.",
     "Residents on both banks said the crossing would cut their commute by half an hour.",
@@ -25,8 +27,12 @@ line_strategy = st.one_of(
     st.sampled_from(KNOWN),
     st.sampled_from(PROSE),
     st.text(max_size=80),
-    st.builds(lambda a, b, c: f"{a} {b} {c}", st.sampled_from(PROSE), st.sampled_from(KNOWN),
-              st.sampled_from(PROSE)),
+    st.builds(
+        lambda a, b, c: f"{a} {b} {c}",
+        st.sampled_from(PROSE),
+        st.sampled_from(KNOWN),
+        st.sampled_from(PROSE),
+    ),
 )
 documents = st.lists(line_strategy, max_size=40).map("\n".join)
 separators = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c", "\x1c", "\x85"])
@@ -79,7 +85,9 @@ def test_explain_and_clean_agree(text):
 
 
 @FAST
-@given(st.text(alphabet=st.sampled_from("\x00\x01\x07\x1b\x7f\ufeff\u200b\ufffd a.\n"), max_size=200))
+@given(
+    st.text(alphabet=st.sampled_from("\x00\x01\x07\x1b\x7f\ufeff\u200b\ufffd a.\n"), max_size=200)
+)
 def test_control_characters_and_nul(text):
     once = RULES_ONLY.clean(text)
     assert RULES_ONLY.clean(once) == once

@@ -29,7 +29,14 @@ def test_rule_has_counterexamples_and_reason(rule):
 def test_builtin_packs_cover_the_issue_categories():
     names = {pack.name for pack in builtin_packs()}
     assert {
-        "ads", "video", "social", "subscribe", "consent", "engagement", "syndication", "teasers"
+        "ads",
+        "video",
+        "social",
+        "subscribe",
+        "consent",
+        "engagement",
+        "syndication",
+        "teasers",
     } <= names
     for pack in builtin_packs():
         assert len(pack.rules) >= 2, f"pack {pack.name} is a token few"
@@ -64,13 +71,19 @@ def test_user_pack_loads_and_removes(tmp_path):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[pack]\nname = "x"\n' + GOOD_RULE.replace("get 3 months for \\$1", "(unclosed"),
-         "rule 'promo-box': pattern does not compile"),
-        ('[pack]\nname = "x"\n' + GOOD_RULE.replace('scope = "line"', 'scope = "page"'),
-         "scope must be one of"),
+        (
+            '[pack]\nname = "x"\n' + GOOD_RULE.replace("get 3 months for \\$1", "(unclosed"),
+            "rule 'promo-box': pattern does not compile",
+        ),
+        (
+            '[pack]\nname = "x"\n' + GOOD_RULE.replace('scope = "line"', 'scope = "page"'),
+            "scope must be one of",
+        ),
         ('[pack]\nname = "x"\n' + GOOD_RULE.replace("reason", "reasons"), "unknown key"),
-        ('[pack]\nname = "x"\n' + GOOD_RULE.replace("get 3 months for \\$1", "a*"),
-         "matches the empty string"),
+        (
+            '[pack]\nname = "x"\n' + GOOD_RULE.replace("get 3 months for \\$1", "a*"),
+            "matches the empty string",
+        ),
         ('[pack]\nname = "x"\n' + GOOD_RULE + GOOD_RULE, "used twice"),
         ("[pack]\nname = \n", "not valid TOML"),
         (GOOD_RULE, "a [pack] table"),

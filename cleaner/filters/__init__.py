@@ -3,4 +3,11 @@
 from cleaner.filters.rules import LineRuleFilter, SpanRuleFilter, TailRuleFilter, rule_filters
 from cleaner.filters.tail import TailCut, find_tail
 
-__all__ = ["LineRuleFilter", "SpanRuleFilter", "TailCut", "TailRuleFilter", "find_tail", "rule_filters"]
+__all__ = [
+    "LineRuleFilter",
+    "SpanRuleFilter",
+    "TailCut",
+    "TailRuleFilter",
+    "find_tail",
+    "rule_filters",
+]

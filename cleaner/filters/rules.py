@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-import regex
-
 from cleaner.document import Document, Removal
 from cleaner.filters.tail import find_tail
 from cleaner.pipeline import Draft, Filter
@@ -28,11 +26,15 @@ LINE_RULE_MAX_CHARS = MATCH_KEY_MAX_CHARS
 # A tail marker is a short standalone line ("More in Local News", "Related Articles"); the
 # character bound skips long lines before any normalising work.
 TAIL_MARKER_MAX_WORDS = 8
-TAIL_MARKER_MAX_CHARS = 120
+TAIL_MARKER_MAX_CHARS = DEFAULT_MAX_CHARS
 
 # How many leading characters pick the candidate rules, and how many prefixes each filter
-# remembers. Three characters already split the rules finely.
+# remembers. Three characters split the rules finely; when they leave DISPATCH_CROWD or more
+# candidates, DISPATCH_REFINE_CHARS characters narrow them down (cheap: only the crowd is
+# asked again).
 DISPATCH_PREFIX_CHARS = 3
+DISPATCH_REFINE_CHARS = 8
+DISPATCH_CROWD = 3
 DISPATCH_CACHE_SIZE = 1 << 16
 
 # Span cuts repeat until nothing matches, so that "Sponsored Sponsored Content Content" does
@@ -55,23 +57,37 @@ class RuleDispatch:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.long_rules = tuple(rule for rule in self.rules if rule.max_chars > DEFAULT_MAX_CHARS)
-        # `candidates(key)`: the rules worth trying on a key. Filters call it directly in
-        # their per-line loops; `match` is the readable form.
-        self._short = lru_cache(maxsize=DISPATCH_CACHE_SIZE)(self._prefix_filter(self.rules))
-        self._long = lru_cache(maxsize=DISPATCH_CACHE_SIZE)(self._prefix_filter(self.long_rules))
+        # `short_rules_for(key)` / `long_rules_for(key)`: candidates for keys up to / over
+        # DEFAULT_MAX_CHARS. Filters call them directly in per-line loops; `match` is the
+        # readable form of the same logic.
+        self.short_rules_for = self._two_level(self.rules)
+        self.long_rules_for = self._two_level(self.long_rules)
 
     @staticmethod
-    def _prefix_filter(rules: tuple[Rule, ...]) -> Callable[[str], tuple[Rule, ...]]:
-        def candidates(prefix: str) -> tuple[Rule, ...]:
+    def _two_level(rules: tuple[Rule, ...]) -> Callable[[str], tuple[Rule, ...]]:
+        """Candidates by the key's first DISPATCH_PREFIX_CHARS characters, refined by its
+        first DISPATCH_REFINE_CHARS when that leaves a crowd ("The ..." meets six rules)."""
+
+        @lru_cache(maxsize=DISPATCH_CACHE_SIZE)
+        def coarse(prefix: str) -> tuple[Rule, ...]:
             return tuple(rule for rule in rules if rule.compiled.fullmatch(prefix, partial=True))
+
+        @lru_cache(maxsize=DISPATCH_CACHE_SIZE)
+        def fine(prefix: str) -> tuple[Rule, ...]:
+            crowd = coarse(prefix[:DISPATCH_PREFIX_CHARS])
+            return tuple(rule for rule in crowd if rule.compiled.fullmatch(prefix, partial=True))
+
+        def candidates(key: str) -> tuple[Rule, ...]:
+            found = coarse(key[:DISPATCH_PREFIX_CHARS])
+            return fine(key[:DISPATCH_REFINE_CHARS]) if len(found) >= DISPATCH_CROWD else found
 
         return candidates
 
     def candidates(self, key: str) -> tuple[Rule, ...]:
         """Rules worth trying on `key` (a non-empty match key)."""
         if len(key) <= DEFAULT_MAX_CHARS:
-            return self._short(key[:DISPATCH_PREFIX_CHARS])
-        return self._long(key[:DISPATCH_PREFIX_CHARS])
+            return self.short_rules_for(key)
+        return self.long_rules_for(key)
 
     def match(self, key: str) -> Rule | None:
         """The first rule (in pack order) whose pattern fully matches `key`, if any. An empty
@@ -190,7 +206,8 @@ class LineRuleFilter:
                 if rule is not None:
                     yield Removal(index, None, self.name, rule.id, rule.reason)
             return
-        candidates, cut = self._dispatch.candidates, draft.cut
+        short, long, cut = self._dispatch.short_rules_for, self._dispatch.long_rules_for, draft.cut
+        boundary = DEFAULT_MAX_CHARS
         for index, key in enumerate(document.keys):
             if index in cut:  # only when a span filter ran earlier: judge the cut text
                 key = line_key(draft.texts[index])
@@ -198,7 +215,7 @@ class LineRuleFilter:
                 continue
             # RuleDispatch.match, inlined: this loop runs on every line of every document.
             size = len(key)
-            for rule in candidates(key):
+            for rule in short(key) if size <= boundary else long(key):
                 if size <= rule.max_chars and rule.compiled.fullmatch(key) is not None:
                     yield Removal(index, None, self.name, rule.id, rule.reason)
                     break
@@ -227,14 +244,15 @@ class TailRuleFilter:
             return
         # Markers are looked for on every line (a line rule may have dropped the marker
         # itself); the guard judges only what survives the other filters.
-        candidates = self._dispatch.candidates
+        # marker_rule, inlined (markers are under DEFAULT_MAX_CHARS, so only short candidates
+        # apply): this runs on every line of every document.
+        short = self._dispatch.short_rules_for
         markers = [
-            # marker_rule, inlined: this runs on every line of every document
             self._dispatch.match(key)
             if key
             and len(key) <= TAIL_MARKER_MAX_CHARS
             and key.count(" ") < TAIL_MARKER_MAX_WORDS
-            and candidates(key)
+            and short(key)
             else None
             for key in document.keys
         ]

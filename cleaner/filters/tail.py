@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 from cleaner.text import ends_like_sentence, word_count
@@ -93,15 +94,27 @@ def find_tail(
     `survivors[i]` is line i as it will be output, or None if it is gone or blank;
     `markers[i]` is whatever identifies a marker on line i (a rule), or None.
     """
-    words = [0 if line is None else prose_words(line) for line in survivors]
-    before = [0] * len(words)
-    total = 0
-    for index, count in enumerate(words):
-        before[index] = total
-        total += count
+    # prose_words with its common exit inlined: most lines do not end like a sentence.
+    words = [
+        0 if line is None or not ends_like_sentence(line) else prose_words(line)
+        for line in survivors
+    ]
+    before = list(accumulate(words, initial=0))  # before[i]: prose words above line i
+    # A marker with too little prose above it can never cut, so the backward scan stops at
+    # the first one that can: on most pages that is near the end.
+    first = next(
+        (
+            i
+            for i, marker in enumerate(markers)
+            if marker is not None and before[i] >= MIN_ARTICLE_WORDS
+        ),
+        None,
+    )
+    if first is None:
+        return None
     cut: TailCut[MarkerT] | None = None
     after = run = best = 0
-    for index in range(len(words) - 1, -1, -1):
+    for index in range(len(words) - 1, first - 1, -1):
         marker = markers[index]
         if marker is not None and not keeps_going(best, after, before[index]):
             cut = TailCut(index, marker, best, after, before[index])

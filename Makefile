@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` (set up, clean the bundled sample corpus) and
+# `make test` (set up, run the tests). Everything installs into .venv from PyPI.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+SAMPLE_OUT := out/sample-corpus
+
+.PHONY: setup run test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	rm -rf $(SAMPLE_OUT)
+	$(VENV)/bin/cleaner clean fixtures/sample-corpus -o $(SAMPLE_OUT)
+	@echo
+	@echo "Cleaned files are in $(SAMPLE_OUT)/. Why each line went, for one of them:"
+	@echo "  $(VENV)/bin/cleaner explain fixtures/sample-corpus/$$(ls fixtures/sample-corpus | head -n 1)"
+	@echo
+	$(VENV)/bin/cleaner explain fixtures/sample-corpus/$$(ls fixtures/sample-corpus | head -n 1) | grep -E 'DROP|CUT|↳' | head -n 24
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/bench_text.py
+
+lint: setup
+	$(VENV)/bin/ruff check cleaner tests bench
+
+clean:
+	rm -rf $(VENV) out .cache .pytest_cache .hypothesis

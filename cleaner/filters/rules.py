@@ -156,8 +156,17 @@ class SpanRuleFilter:
         if self._always:
             return range(len(lines))
         data = ascii_lower_bytes("\n".join(lines))
-        offsets = [found for trigger in self._triggers for found in _occurrences(data, trigger)]
-        return sorted({data.count(b"\n", 0, offset) for offset in offsets})
+        offsets = sorted(found for trigger in self._triggers for found in _occurrences(data, trigger))
+        # Line numbers by counting newlines between consecutive hits: linear in the page,
+        # however many hits (counting from the start for each hit was quadratic).
+        hits: list[int] = []
+        line = position = 0
+        for offset in offsets:
+            line += data.count(b"\n", position, offset)
+            position = offset
+            if not hits or hits[-1] != line:
+                hits.append(line)
+        return hits
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:

@@ -156,7 +156,9 @@ class SpanRuleFilter:
         if self._always:
             return range(len(lines))
         data = ascii_lower_bytes("\n".join(lines))
-        offsets = sorted(found for trigger in self._triggers for found in _occurrences(data, trigger))
+        offsets = sorted(
+            found for trigger in self._triggers for found in _occurrences(data, trigger)
+        )
         # Line numbers by counting newlines between consecutive hits: linear in the page,
         # however many hits (counting from the start for each hit was quadratic).
         hits: list[int] = []

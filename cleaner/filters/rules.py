@@ -18,10 +18,7 @@ from cleaner.document import Document, Removal
 from cleaner.filters.tail import find_tail
 from cleaner.pipeline import Draft, Filter
 from cleaner.rulepack import DEFAULT_MAX_CHARS, Rule, RulePack, ascii_lower_bytes
-from cleaner.text import MATCH_KEY_MAX_CHARS, cut_spans, line_key, match_key
-
-# Lines longer than this are never judged by line rules (see text.MATCH_KEY_MAX_CHARS).
-LINE_RULE_MAX_CHARS = MATCH_KEY_MAX_CHARS
+from cleaner.text import cut_spans, line_key, match_key
 
 # A tail marker is a short standalone line ("More in Local News", "Related Articles"); the
 # character bound skips long lines before any normalising work.
@@ -241,22 +238,14 @@ class TailRuleFilter:
         self.rules = tuple(rules)
         self._dispatch = RuleDispatch(self.rules)
 
-    def marker_rule(self, key: str | None) -> Rule | None:
-        """The tail rule a line (given by its match key) is a marker for, if it is short
-        enough to be one: a standalone heading, not a sentence that starts the same way."""
-        if not key or len(key) > TAIL_MARKER_MAX_CHARS:
-            return None
-        if key.count(" ") >= TAIL_MARKER_MAX_WORDS:  # keys have single spaces
-            return None
-        return self._dispatch.match(key)
-
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
             return
         # Markers are looked for on every line (a line rule may have dropped the marker
         # itself); the guard judges only what survives the other filters.
-        # marker_rule, inlined (markers are under DEFAULT_MAX_CHARS, so only short candidates
-        # apply): this runs on every line of every document.
+        # A marker is a short standalone heading, not a sentence that starts the same way:
+        # at most TAIL_MARKER_MAX_CHARS and TAIL_MARKER_MAX_WORDS (keys have single spaces).
+        # The cheap tests come first: this runs on every line of every document.
         short = self._dispatch.short_rules_for
         markers = [
             self._dispatch.match(key)
@@ -298,11 +287,9 @@ def rule_filters(packs: Iterable[RulePack]) -> list[Filter]:
 
 
 __all__ = [
-    "LINE_RULE_MAX_CHARS",
     "TAIL_MARKER_MAX_WORDS",
     "LineRuleFilter",
     "SpanRuleFilter",
     "TailRuleFilter",
-    "cut_spans",
     "rule_filters",
 ]

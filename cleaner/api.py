@@ -6,7 +6,7 @@ can serve any number of documents from any number of threads: a crawler builds i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,10 @@ class CleanerConfig:
 class Cleaner:
     """Strip boilerplate from scraped article text.
 
+    Configure once and reuse: `rules` adds packs, `disabled_rules` leaves rules or packs
+    out, `model=None` asks for rules only, and `filters` replaces the pipeline's list of
+    filters outright (any objects with a `name` and a `propose` method, see `Filter`).
+
     >>> Cleaner(model=None).clean("Budget passes\\nADVERTISEMENT\\nThe council voted 5-2.")
     'Budget passes\\nThe council voted 5-2.'
     """
@@ -65,6 +69,7 @@ class Cleaner:
         rules: Iterable[str | Path | RulePack] = (),
         builtin_rules: bool = True,
         disabled_rules: Iterable[str] = (),
+        filters: Sequence[Filter] | None = None,
         config: CleanerConfig | None = None,
     ) -> None:
         if model not in _KNOWN_MODELS:
@@ -80,9 +85,11 @@ class Cleaner:
             disabled_rules=base.disabled_rules | frozenset(disabled_rules),
             model=model,
         )
-        self.pipeline = Pipeline(self._filters())
+        self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
 
-    def _filters(self) -> list[Filter]:
+    def default_filters(self) -> list[Filter]:
+        """The filters this configuration runs: the rule filters of the packs in force.
+        Pass `filters=` to run your own list instead (for instance these plus your own)."""
         return rule_filters(self.config.packs())
 
     def explain(self, text: str) -> Cleaned:

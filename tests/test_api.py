@@ -136,3 +136,26 @@ def test_tail_marker_above_the_article_keeps_it():
 def test_title_case_is_what_makes_a_section_marker():
     text = "\n".join([PROSE, PROSE, "More in store for fans", "Tickets go on sale soon"])
     assert clean_text(text) == text
+
+
+class DropLorem:
+    """A user's own filter: any object with a name and a propose method."""
+
+    name = "lorem"
+
+    def propose(self, document, draft):
+        for index, line in enumerate(document.lines):
+            if "lorem ipsum" in line.lower() and not draft.removed[index]:
+                yield Removal(index, None, self.name, None, "placeholder text", score=1.0)
+
+
+def test_custom_filter_list():
+    base = Cleaner(model=None)
+    custom = Cleaner(model=None, filters=[*base.default_filters(), DropLorem()])
+    cleaned = custom.explain("Head\nADVERTISEMENT\nLorem ipsum dolor sit amet.\nBody.")
+    assert cleaned.text == "Head\nBody."
+    assert [(r.filter, r.rule) for r in cleaned.removals] == [
+        ("line-rules", "ads/ad-label"),
+        ("lorem", None),
+    ]
+    assert Cleaner(filters=[]).clean("Head\nADVERTISEMENT") == "Head\nADVERTISEMENT"

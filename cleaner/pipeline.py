@@ -64,8 +64,12 @@ class Pipeline:
         removed = [False] * len(lines)
         spans: dict[int, list[tuple[int, int]]] = {}
         removals: list[Removal] = []
+        changed = False
+        draft = Draft(lines, tuple(removed))
         for step in self.filters:
-            draft = Draft(tuple(texts), tuple(removed), frozenset(spans))
+            if changed:  # a new snapshot only when the last filter decided something
+                draft = Draft(tuple(texts), tuple(removed), frozenset(spans))
+            changed = False
             touched: set[int] = set()
             for removal in step.propose(document, draft):
                 if removed[removal.line]:
@@ -76,6 +80,7 @@ class Pipeline:
                     spans.setdefault(removal.line, []).append(removal.span)
                     touched.add(removal.line)
                 removals.append(removal)
+                changed = True
             for index in touched:
                 if not removed[index]:
                     texts[index] = cut_spans(lines[index], spans[index])[0]

@@ -151,11 +151,12 @@ def build_output(lines: Sequence[str | None]) -> str:
     for line in lines:
         if line is None:
             continue
-        if not line.strip(blank):  # is_blank, inlined: this runs on every line
+        kept = line.rstrip()
+        if not kept or not kept.strip(blank):  # is_blank, inlined: this runs on every line
             pending_break = bool(out)
             continue
         if pending_break:
             out.append("")
             pending_break = False
-        out.append(line.rstrip())
+        out.append(kept)
     return "\n".join(out)

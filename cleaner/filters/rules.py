@@ -39,6 +39,10 @@ DISPATCH_CACHE_SIZE = 1 << 16
 SPAN_MAX_ROUNDS = 8
 
 
+class Crowd(tuple[Rule, ...]):
+    """Candidates for a prefix that are too many to try: refine by a longer prefix."""
+
+
 class RuleDispatch:
     """Finds the rule whose pattern fully matches a key, trying only plausible rules.
 
@@ -54,37 +58,37 @@ class RuleDispatch:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.long_rules = tuple(rule for rule in self.rules if rule.max_chars > DEFAULT_MAX_CHARS)
-        # `short_rules_for(key)` / `long_rules_for(key)`: candidates for keys up to / over
-        # DEFAULT_MAX_CHARS. Filters call them directly in per-line loops; `match` is the
-        # readable form of the same logic.
-        self.short_rules_for = self._two_level(self.rules)
-        self.long_rules_for = self._two_level(self.long_rules)
+        # Candidates by the key's first DISPATCH_PREFIX_CHARS characters, for keys up to /
+        # over DEFAULT_MAX_CHARS. A crowded answer ("The ..." meets six rules) comes back as a
+        # Crowd, to be refined by `refine_short` / `refine_long` on DISPATCH_REFINE_CHARS.
+        # Filters call these lru_caches directly in their per-line loops (one C-level call
+        # per line); `candidates` and `match` are the readable form of the same logic.
+        self.short_rules_for, self.refine_short = self._levels(self.rules)
+        self.long_rules_for, self.refine_long = self._levels(self.long_rules)
 
     @staticmethod
-    def _two_level(rules: tuple[Rule, ...]) -> Callable[[str], tuple[Rule, ...]]:
-        """Candidates by the key's first DISPATCH_PREFIX_CHARS characters, refined by its
-        first DISPATCH_REFINE_CHARS when that leaves a crowd ("The ..." meets six rules)."""
-
+    def _levels(
+        rules: tuple[Rule, ...],
+    ) -> tuple[Callable[[str], tuple[Rule, ...]], Callable[[str], tuple[Rule, ...]]]:
         @lru_cache(maxsize=DISPATCH_CACHE_SIZE)
         def coarse(prefix: str) -> tuple[Rule, ...]:
-            return tuple(rule for rule in rules if rule.compiled.fullmatch(prefix, partial=True))
+            found = tuple(rule for rule in rules if rule.compiled.fullmatch(prefix, partial=True))
+            return Crowd(found) if len(found) >= DISPATCH_CROWD else found
 
         @lru_cache(maxsize=DISPATCH_CACHE_SIZE)
         def fine(prefix: str) -> tuple[Rule, ...]:
             crowd = coarse(prefix[:DISPATCH_PREFIX_CHARS])
             return tuple(rule for rule in crowd if rule.compiled.fullmatch(prefix, partial=True))
 
-        def candidates(key: str) -> tuple[Rule, ...]:
-            found = coarse(key[:DISPATCH_PREFIX_CHARS])
-            return fine(key[:DISPATCH_REFINE_CHARS]) if len(found) >= DISPATCH_CROWD else found
-
-        return candidates
+        return coarse, fine
 
     def candidates(self, key: str) -> tuple[Rule, ...]:
         """Rules worth trying on `key` (a non-empty match key)."""
         if len(key) <= DEFAULT_MAX_CHARS:
-            return self.short_rules_for(key)
-        return self.long_rules_for(key)
+            found = self.short_rules_for(key[:DISPATCH_PREFIX_CHARS])
+            return self.refine_short(key[:DISPATCH_REFINE_CHARS]) if type(found) is Crowd else found
+        found = self.long_rules_for(key[:DISPATCH_PREFIX_CHARS])
+        return self.refine_long(key[:DISPATCH_REFINE_CHARS]) if type(found) is Crowd else found
 
     def match(self, key: str) -> Rule | None:
         """The first rule (in pack order) whose pattern fully matches `key`, if any. An empty
@@ -214,8 +218,9 @@ class LineRuleFilter:
                 if rule is not None:
                     yield Removal(index, None, self.name, rule.id, rule.reason)
             return
-        short, long, cut = self._dispatch.short_rules_for, self._dispatch.long_rules_for, draft.cut
-        boundary = DEFAULT_MAX_CHARS
+        dispatch, cut = self._dispatch, draft.cut
+        short, long = dispatch.short_rules_for, dispatch.long_rules_for
+        boundary, width = DEFAULT_MAX_CHARS, DISPATCH_PREFIX_CHARS
         for index, key in enumerate(document.keys):
             if index in cut:  # only when a span filter ran earlier: judge the cut text
                 key = line_key(draft.texts[index])
@@ -223,7 +228,10 @@ class LineRuleFilter:
                 continue
             # RuleDispatch.match, inlined: this loop runs on every line of every document.
             size = len(key)
-            for rule in short(key) if size <= boundary else long(key):
+            rules = short(key[:width]) if size <= boundary else long(key[:width])
+            if type(rules) is Crowd:
+                rules = dispatch.candidates(key)
+            for rule in rules:
                 if size <= rule.max_chars and rule.compiled.fullmatch(key) is not None:
                     yield Removal(index, None, self.name, rule.id, rule.reason)
                     break
@@ -246,13 +254,13 @@ class TailRuleFilter:
         # A marker is a short standalone heading, not a sentence that starts the same way:
         # at most TAIL_MARKER_MAX_CHARS and TAIL_MARKER_MAX_WORDS (keys have single spaces).
         # The cheap tests come first: this runs on every line of every document.
-        short = self._dispatch.short_rules_for
+        short, width = self._dispatch.short_rules_for, DISPATCH_PREFIX_CHARS
         markers = [
             self._dispatch.match(key)
             if key
             and len(key) <= TAIL_MARKER_MAX_CHARS
             and key.count(" ") < TAIL_MARKER_MAX_WORDS
-            and short(key)
+            and short(key[:width])
             else None
             for key in document.keys
         ]

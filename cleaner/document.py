@@ -56,11 +56,14 @@ class Document:
     @classmethod
     def from_text(cls, text: str) -> Document:
         lines = split_lines(text)
-        # line_key with its common case (a short ASCII line) inlined: one call per line.
+        # line_key with its common case inlined (a line that is not too long and has no
+        # invisible characters, which are never ASCII and never printable): runs per line.
         limit = MATCH_KEY_MAX_CHARS
         keys = tuple(
             [
-                " ".join(line.split()) if len(line) <= limit and line.isascii() else line_key(line)
+                " ".join(line.split())
+                if len(line) <= limit and (line.isascii() or line.isprintable())
+                else line_key(line)
                 for line in lines
             ]
         )

@@ -61,7 +61,9 @@ def line_key(line: str) -> str | None:
     """A line's match key, "" for a blank line, or None for a long line no rule judges whole."""
     if len(line) > MATCH_KEY_MAX_CHARS:
         return "" if is_blank(line) else None
-    if line.isascii():  # the common case, inlined: this runs once per line of every input
+    # The common case, inlined: this runs once per line of every input. Invisible characters
+    # are never ASCII and never printable, so such lines need no translate.
+    if line.isascii() or line.isprintable():
         return " ".join(line.split())
     return match_key(line)
 

@@ -222,7 +222,7 @@ class LineRuleFilter:
         short, long = dispatch.short_rules_for, dispatch.long_rules_for
         boundary, width = DEFAULT_MAX_CHARS, DISPATCH_PREFIX_CHARS
         for index, key in enumerate(document.keys):
-            if index in cut:  # only when a span filter ran earlier: judge the cut text
+            if cut and index in cut:  # only when a span filter ran before: judge the cut text
                 key = line_key(draft.texts[index])
             if not key or removed[index]:
                 continue

@@ -241,10 +241,9 @@ def builtin_packs() -> tuple[RulePack, ...]:
 
 
 def resolve_packs(items: Iterable[str | Path | RulePack]) -> tuple[RulePack, ...]:
-    """Turn what a user passes as `rules=[...]` (paths or packs) into packs, checking that no
-    two packs share a name, since rule ids (`pack/rule`) must be unique in a report."""
-    packs = tuple(item if isinstance(item, RulePack) else load_pack(item) for item in items)
-    return packs
+    """Turn what a user passes as `rules=[...]` (paths or packs) into packs. Names are
+    checked against the built-in packs by `check_unique` when the packs are put together."""
+    return tuple(item if isinstance(item, RulePack) else load_pack(item) for item in items)
 
 
 def check_unique(packs: Iterable[RulePack]) -> None:

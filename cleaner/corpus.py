@@ -60,16 +60,13 @@ def read_text(path: Path) -> Decoded:
     return decode_bytes(path.read_bytes())
 
 
-def find_inputs(root: Path, exclude: Path | None = None) -> Iterator[Path]:
-    """Text files under `root`, sorted for a stable order, skipping `exclude` (an output
-    folder) and anything reached through a symlinked folder that points outside `root`."""
+def find_inputs(root: Path) -> Iterator[Path]:
+    """Text files under `root`, sorted for a stable order, skipping anything reached through
+    a symlinked folder or file that points outside `root`."""
     root_real = root.resolve()
-    skip = exclude.resolve() if exclude is not None else None
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
-        dirnames[:] = sorted(
-            name for name in dirnames if skip is None or (here / name).resolve() != skip
-        )
+        dirnames.sort()
         for name in sorted(filenames):
             path = here / name
             if path.suffix.lower() not in TEXT_SUFFIXES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from cleaner.text import MATCH_KEY_MAX_CHARS, line_key, split_lines
+from cleaner.text import line_key, split_lines
 
 
 class Removal(NamedTuple):
@@ -56,17 +56,7 @@ class Document:
     @classmethod
     def from_text(cls, text: str) -> Document:
         lines = split_lines(text)
-        # line_key with its common case inlined (a line that is not too long and has no
-        # invisible characters, which are never ASCII and never printable): runs per line.
-        limit = MATCH_KEY_MAX_CHARS
-        keys = tuple(
-            [
-                " ".join(line.split())
-                if len(line) <= limit and (line.isascii() or line.isprintable())
-                else line_key(line)
-                for line in lines
-            ]
-        )
+        keys = tuple(map(line_key, lines))
         return cls(lines, keys)
 
     def __len__(self) -> int:

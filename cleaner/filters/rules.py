@@ -18,7 +18,7 @@ from cleaner.document import Document, Removal
 from cleaner.filters.tail import find_tail
 from cleaner.pipeline import Draft, Filter
 from cleaner.rulepack import DEFAULT_MAX_CHARS, Rule, RulePack, ascii_lower_bytes
-from cleaner.text import cut_spans, line_key, match_key
+from cleaner.text import cut_spans, line_key
 
 # A tail marker is a short standalone line ("More in Local News", "Related Articles"); the
 # character bound skips long lines before any normalising work.
@@ -273,7 +273,7 @@ class TailRuleFilter:
         cut = find_tail(survivors, markers)
         if cut is None:
             return
-        rule, marker = cut.marker, match_key(document.lines[cut.start])
+        rule, marker = cut.marker, document.keys[cut.start]  # markers are short: keyed
         yield Removal(cut.start, None, self.name, rule.id, f"{rule.reason}: tail marker")
         reason = f"{rule.reason}: after tail marker '{marker}' ({cut.describe()})"
         for index in range(cut.start + 1, len(document.lines)):

@@ -8,13 +8,13 @@ environment variable ``CLEANER_DATA_DIR`` points.
 Rendering HTML to text (``cleaner.render``) costs minutes for all pages while cleaning the
 text costs seconds, so ``rendered_pages`` renders each page once and keeps the result in a
 gzip JSONL cache under ``<repo root>/.cache/rendered``. A cache file records the dataset
-file's size and modification time and the renderer's version string; if any of them
-changes, the file is rebuilt.
+file's SHA-256 and the renderer's version string; if either changes, the file is rebuilt.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import heapq
 import json
 import multiprocessing
@@ -28,6 +28,7 @@ from typing import Any
 from cleaner.render import render, renderer_version
 
 DATA_DIR_ENV = "CLEANER_DATA_DIR"
+CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
 DATASET_SUFFIX = ".jsonl.gz"
 
 # Two workers: the project's machines (developers and CI) have two cores.
@@ -53,7 +54,11 @@ def default_data_dir() -> Path:
 
 
 def default_cache_dir() -> Path:
-    """``<repo root>/.cache/rendered``: local, disposable, never committed."""
+    """``$CLEANER_CACHE_DIR`` if set, else ``<repo root>/.cache/rendered``: local,
+    disposable, never committed."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
     return repo_root() / ".cache" / "rendered"
 
 
@@ -183,13 +188,11 @@ def _selection_tag(limit: int | None, min_gold_recall: float | None) -> str:
 
 
 def _cache_key(source: Path, renderer: str) -> dict[str, Any]:
-    stat = source.stat()
-    return {
-        "source": source.name,
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-        "renderer": renderer_version(renderer),
-    }
+    """What a cache file must have been built from: the dataset's bytes (by digest, not by
+    modification time, which changes whenever the data folder is copied) and the renderer."""
+    with source.open("rb") as stream:
+        digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    return {"source": source.name, "sha256": digest, "renderer": renderer_version(renderer)}
 
 
 def _read_cache(path: Path, key: Mapping[str, Any]) -> list[RenderedPage] | None:

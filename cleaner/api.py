@@ -12,14 +12,15 @@ from functools import cache
 from pathlib import Path
 
 from cleaner.document import Cleaned, Document
+from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.rules import rule_filters
+from cleaner.model import DEFAULT_PRESET, PRESETS, default_model, load_model
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.rulepack import RulePack, builtin_packs, check_unique, resolve_packs
 
-# The learned model arrives with a later release; until then the default pipeline is the
-# rules alone and `model` accepts only these values, so code written today keeps working.
+# `model="default"` is the line model shipped in cleaner/models; a path names a model file
+# written by `cleaner train`; None turns the learned filter off (rules only).
 DEFAULT_MODEL = "default"
-_KNOWN_MODELS = (DEFAULT_MODEL, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +30,17 @@ class CleanerConfig:
     `rules`: extra rule packs (TOML paths or loaded packs) added after the built-in ones.
     `builtin_rules`: include the packs shipped in `cleaner/rules/`.
     `disabled_rules`: rule ids (`pack/rule`) or pack names to leave out.
-    `model`: `"default"` for the default pipeline, None for rules only.
+    `model`: `"default"` for the shipped line model, a path to a model file from
+    `cleaner train`, or None for rules only.
+    `preset`: how eagerly the model removes: "precision" (only sure calls, keeps the most
+    article), "balanced" (best F1 in validation) or "recall" (removes more boilerplate).
     """
 
     rules: tuple[RulePack, ...] = ()
     builtin_rules: bool = True
     disabled_rules: frozenset[str] = frozenset()
     model: str | None = DEFAULT_MODEL
+    preset: str = DEFAULT_PRESET
 
     def packs(self) -> tuple[RulePack, ...]:
         """The packs in force, minus disabled rules and packs."""
@@ -55,8 +60,9 @@ class Cleaner:
     """Strip boilerplate from scraped article text.
 
     Configure once and reuse: `rules` adds packs, `disabled_rules` leaves rules or packs
-    out, `model=None` asks for rules only, and `filters` replaces the pipeline's list of
-    filters outright (any objects with a `name` and a `propose` method, see `Filter`).
+    out, `model=None` asks for rules only (or names a model file), `preset` picks the
+    model's threshold, and `filters` replaces the pipeline's list of filters outright (any
+    objects with a `name` and a `propose` method, see `Filter`).
 
     >>> Cleaner(model=None).clean("Budget passes\\nADVERTISEMENT\\nThe council voted 5-2.")
     'Budget passes\\nThe council voted 5-2.'
@@ -65,32 +71,42 @@ class Cleaner:
     def __init__(
         self,
         *,
-        model: str | None = DEFAULT_MODEL,
+        model: str | Path | None = DEFAULT_MODEL,
+        preset: str = DEFAULT_PRESET,
         rules: Iterable[str | Path | RulePack] = (),
         builtin_rules: bool = True,
         disabled_rules: Iterable[str] = (),
         filters: Sequence[Filter] | None = None,
         config: CleanerConfig | None = None,
     ) -> None:
-        if model not in _KNOWN_MODELS:
-            raise ValueError(
-                f"unknown model {model!r}: this version ships no learned model; "
-                "use model='default' or model=None (rules only)"
-            )
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
         base = config or CleanerConfig()
         self.config = replace(
             base,
             rules=base.rules + resolve_packs(rules),
             builtin_rules=builtin_rules and base.builtin_rules,
             disabled_rules=base.disabled_rules | frozenset(disabled_rules),
-            model=model,
+            model=None if model is None else str(model),
+            preset=preset,
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
 
     def default_filters(self) -> list[Filter]:
-        """The filters this configuration runs: the rule filters of the packs in force.
-        Pass `filters=` to run your own list instead (for instance these plus your own)."""
-        return rule_filters(self.config.packs())
+        """The filters this configuration runs: the rule filters of the packs in force, then
+        the learned filter (unless `model=None`). Pass `filters=` to run your own list
+        instead (for instance these plus your own)."""
+        filters = rule_filters(self.config.packs())
+        model = self.config.model
+        if model is not None:
+            if model != DEFAULT_MODEL and not Path(model).is_file():
+                raise ValueError(
+                    f"unknown model {model!r}: use 'default', None (rules only) or the path "
+                    "of a file written by `cleaner train`"
+                )
+            line_model = default_model() if model == DEFAULT_MODEL else load_model(model)
+            filters.append(LearnedFilter(line_model, self.config.preset))
+        return filters
 
     def explain(self, text: str) -> Cleaned:
         """The cleaned text plus every removal: line, span, filter, rule and reason."""

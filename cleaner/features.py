@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import zlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain, repeat
 
 import numpy as np
 import regex
@@ -58,6 +60,7 @@ DATE_MAX_CHARS = 80
 _SENTENCE_END = frozenset('.!?\u2026"\u201d\u2019\u00bb)')
 _BULLETS = frozenset("\u2022\u00b7-*\u2013\u2014\u203a\u00bb>|\u25e6\u25aa\u25ba")
 _SEPARATORS = ("|", "\u00bb", "\u203a", " / ")
+_LINK_MARKS = ("http", "www.", ".com", "@")
 _DIGITS = regex.compile(r"\d+")
 _DATE = regex.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:19|20)\d{2}\b"
@@ -167,20 +170,27 @@ def guess_language(texts: Sequence[str]) -> str | None:
     meaningful against the right list; counting stop-list hits in a sample is cheap and
     good enough to pick among the lists we ship.
     """
-    counts: Counter[str] = Counter()
-    seen = 0
-    index = _language_of_word()
-    for text in texts:
-        for word in text.lower().split():
-            seen += 1
-            for lang in index.get(word, ()):
-                counts[lang] += 1
-        if seen >= LANGUAGE_SAMPLE_WORDS:
+    return _language_of(list(map(str.split, map(str.lower, texts))))
+
+
+def _language_of(lower_words: Sequence[list[str]]) -> str | None:
+    """`guess_language` on lines already lower-cased and split (page_features has them)."""
+    sample: list[str] = []
+    for words in lower_words:
+        sample.extend(words)
+        if len(sample) >= LANGUAGE_SAMPLE_WORDS:
             break
+    if not sample:
+        return None
+    index = _language_of_word()
+    counts: Counter[str] = Counter()
+    for word, times in Counter(sample).items():
+        for lang in index.get(word, ()):
+            counts[lang] += times
     if not counts:
         return None
     lang, hits = counts.most_common(1)[0]
-    return lang if hits >= LANGUAGE_MIN_SHARE * seen else None
+    return lang if hits >= LANGUAGE_MIN_SHARE * len(sample) else None
 
 
 def bucket(kind: str, token: str) -> int:
@@ -188,51 +198,94 @@ def bucket(kind: str, token: str) -> int:
     return zlib.crc32(f"{kind}:{token}".encode()) % HASH_BUCKETS
 
 
-def _line_row(
-    text: str, stops: frozenset[str], removed: bool, cut: bool, repeated: bool
-) -> tuple[list[float], tuple[int, ...]]:
-    """Shape features and word buckets of one stripped, non-blank line."""
-    words = text.split()
-    n_words = len(words)
-    n_chars = len(text)
-    lower_words = text.lower().split()
-    last = text[-1]
-    first = text[0]
-    stop = sum(map(stops.__contains__, lower_words))
-    titled = sum(map(str.istitle, words))
-    digits = len(_DIGITS.findall(text))
-    short_line = n_chars <= DATE_MAX_CHARS
-    ends_sentence = last in _SENTENCE_END
-    prose = ends_sentence and n_words >= PROSE_MIN_WORDS
-    row = [
-        math.log1p(n_chars),
-        math.log1p(n_words),
+def _flags(values: Iterable[object], n: int) -> np.ndarray:
+    return np.fromiter(values, dtype=bool, count=n)
+
+
+def _per_line(flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per line, how many of its words' flags are set (`starts`: each line's first word)."""
+    if not len(flags):
+        return np.zeros(len(starts), dtype=np.float32)
+    return np.add.reduceat(flags.astype(np.float32), starts)
+
+
+def _contains_any(texts: list[str], needles: Sequence[str]) -> np.ndarray:
+    """Per text, whether any needle occurs in it (one C-level pass per needle)."""
+    n = len(texts)
+    found = np.zeros(n, dtype=bool)
+    for needle in needles:
+        found |= _flags(map(operator.contains, texts, repeat(needle)), n)
+    return found
+
+
+def shape_columns(
+    texts: list[str], stops: frozenset[str], removed: np.ndarray, cut: np.ndarray
+) -> tuple[np.ndarray, list[list[str]]]:
+    """The `LINE_FEATURES` columns of stripped, non-blank lines, and their lower-cased words.
+
+    Column by column with `map` over string methods rather than line by line: the loop
+    runs in C, which makes the model's cost per line a fraction of the rules' own.
+    """
+    n = len(texts)
+    words = list(map(str.split, texts))
+    lower_words = list(map(str.split, map(str.lower, texts)))
+    n_chars = np.fromiter(map(len, texts), dtype=np.float32, count=n)
+    n_words = np.fromiter(map(len, words), dtype=np.float32, count=n)
+    # Word-level counts over all lines at once, summed per line with reduceat.
+    flat_lower = list(chain.from_iterable(lower_words))
+    flat = list(chain.from_iterable(words))
+    starts = np.concatenate(([0], np.cumsum(n_words[:-1]))).astype(np.int64)
+    stop = _per_line(_flags(map(stops.__contains__, flat_lower), len(flat_lower)), starts)
+    titled = _per_line(_flags(map(str.istitle, flat), len(flat)), starts)
+    digits = np.fromiter(map(len, map(_DIGITS.findall, texts)), dtype=np.float32, count=n)
+    commas = np.fromiter(map(str.count, texts, repeat(",")), dtype=np.float32, count=n)
+    firsts = [text[0] for text in texts]
+    lasts = [text[-1] for text in texts]
+    ends_sentence = _flags(map(_SENTENCE_END.__contains__, lasts), n)
+    # Every date shape has a digit: only short lines with one are searched.
+    maybe_dated = np.flatnonzero((n_chars <= DATE_MAX_CHARS) & (digits > 0))
+    dated = np.zeros(n, dtype=bool)
+    for k in maybe_dated.tolist():
+        dated[k] = _DATE.search(texts[k].lower()) is not None
+    counts = Counter(texts)
+    columns = [
+        np.log1p(n_chars),
+        np.log1p(n_words),
         stop / n_words,
-        float(ends_sentence),
-        float(last == ":"),
+        ends_sentence,
+        _flags(map(operator.eq, lasts, repeat(":")), n),
         titled / n_words,
-        float(text.isupper()),
-        min(digits / n_words, 1.0),
-        float(first in _BULLETS),
-        float(first.islower()),
-        float(first.isdigit()),
-        float(any(separator in text for separator in _SEPARATORS)),
-        float("http" in text or "www." in text or ".com" in text or "@" in text),
-        float(short_line and _DATE.search(text.lower()) is not None),
-        min((n_chars - n_words + 1) / n_words, 20.0),
-        text.count(",") / n_words,
-        float(removed),
-        float(cut),
-        float(repeated),
-        float(n_words <= 3),
-        float(prose),
+        _flags(map(str.isupper, texts), n),
+        np.minimum(digits / n_words, 1.0),
+        _flags(map(_BULLETS.__contains__, firsts), n),
+        _flags(map(str.islower, firsts), n),
+        _flags(map(str.isdigit, firsts), n),
+        _contains_any(texts, _SEPARATORS),
+        _contains_any(texts, _LINK_MARKS),
+        dated,
+        np.minimum((n_chars - n_words + 1) / n_words, 20.0),
+        commas / n_words,
+        removed,
+        cut,
+        np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n) > 1,
+        n_words <= 3,
+        ends_sentence & (n_words >= PROSE_MIN_WORDS),
     ]
-    head = lower_words[0].strip(_STRIP)
-    tail = lower_words[-1].strip(_STRIP)
-    hashed = [bucket("first", head), bucket("last", tail)]
-    if n_words <= WHOLE_LINE_MAX_WORDS:
-        hashed.append(bucket("line", " ".join(w.strip(_STRIP) for w in lower_words)))
-    return row, tuple(hashed)
+    return np.column_stack(columns).astype(np.float32), lower_words
+
+
+def word_buckets(lower_words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed word features in coordinate form (rows, buckets): every line's first and last
+    word, and short lines whole."""
+    n = len(lower_words)
+    heads = ["first:" + w[0].strip(_STRIP) for w in lower_words]
+    tails = ["last:" + w[-1].strip(_STRIP) for w in lower_words]
+    short = [k for k, w in enumerate(lower_words) if len(w) <= WHOLE_LINE_MAX_WORDS]
+    wholes = ["line:" + " ".join(word.strip(_STRIP) for word in lower_words[k]) for k in short]
+    keys = heads + tails + wholes
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, keys)), dtype=np.int64, count=len(keys))
+    rows = np.concatenate([np.arange(n), np.arange(n), np.array(short, dtype=np.int64)])
+    return rows.astype(np.int64), hashes % HASH_BUCKETS
 
 
 def _shift(column: np.ndarray, offset: int) -> np.ndarray:
@@ -314,29 +367,17 @@ def page_features(document: Document, draft: Draft) -> PageFeatures:
     it tells about its neighbours (the line after "ADVERTISEMENT" is often an ad, too).
     """
     texts = draft.texts
-    rows_index = [i for i, text in enumerate(texts) if text.strip()]
+    rows_index = [i for i, text in enumerate(texts) if text and not text.isspace()]
     if not rows_index:
         empty = np.zeros(0, np.int64)
         return PageFeatures((), np.zeros((0, len(FEATURE_NAMES)), np.float32), empty, empty)
     stripped = [texts[i].strip() for i in rows_index]
-    lang = guess_language(stripped)
+    removed = np.array([draft.removed[i] for i in rows_index], dtype=bool)
+    cut = np.array([i in draft.cut for i in rows_index], dtype=bool)
+    lower_words = list(map(str.split, map(str.lower, stripped)))
+    lang = _language_of(lower_words)
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
-    counts = Counter(stripped)
-    removed = draft.removed
-    cut = draft.cut
-    rows: list[list[float]] = []
-    hash_rows: list[int] = []
-    hash_buckets: list[int] = []
-    for k, (i, text) in enumerate(zip(rows_index, stripped, strict=True)):
-        row, buckets = _line_row(text, stops, removed[i], i in cut, counts[text] > 1)
-        rows.append(row)
-        hash_rows.extend([k] * len(buckets))
-        hash_buckets.extend(buckets)
-    base = np.array(rows, dtype=np.float32)
+    base, lower_words = shape_columns(stripped, stops, removed, cut)
+    hash_rows, hash_buckets = word_buckets(lower_words)
     dense = np.concatenate([base, context_columns(base)], axis=1)
-    return PageFeatures(
-        tuple(rows_index),
-        dense,
-        np.array(hash_rows, dtype=np.int64),
-        np.array(hash_buckets, dtype=np.int64),
-    )
+    return PageFeatures(tuple(rows_index), dense, hash_rows, hash_buckets)

@@ -5,10 +5,13 @@ scope (`line`: drop the line; `span`: cut the match out of a line; `tail`: drop 
 everything after it, when what follows reads like teasers), a pattern in the syntax of the
 `regex` module, a reason a person understands, and examples and counterexamples that the
 test suite (and `cleaner rules test FILE`) runs. Line and tail rules judge lines up to
-`max_chars` (default 120). A span rule may list `triggers`: lower-case ASCII words one of
-which every match contains (ignoring ASCII case); lines without any are not scanned, which
-keeps span rules cheap on the paragraphs they never touch. Keeping rules as data means a
-new site needs a TOML file, not Python.
+`max_chars` (default 120). A tail rule's `guard` says what must hold for its marker to cut:
+`teasers` (the default: what follows reads like teasers, see `filters/tail.py`) or
+`article-above` (the article is above it; for comment sections, whose readers' prose
+would look to the teaser guard like the article going on). A span rule may list
+`triggers`: lower-case ASCII words one of which every match contains (ignoring ASCII
+case); lines without any are not scanned, which keeps span rules cheap on the paragraphs
+they never touch. Keeping rules as data means a new site needs a TOML file, not Python.
 
 Loading fails early and names the file and rule: a broken pattern found on the millionth
 document would cost a whole batch run.
@@ -28,6 +31,8 @@ import regex
 
 Scope = Literal["line", "span", "tail"]
 SCOPES: tuple[Scope, ...] = ("line", "span", "tail")
+Guard = Literal["teasers", "article-above"]
+GUARDS: tuple[Guard, ...] = ("teasers", "article-above")
 
 _PACK_KEYS = {"name", "description", "version"}
 _RULE_KEYS = {
@@ -40,6 +45,7 @@ _RULE_KEYS = {
     "counterexamples",
     "triggers",
     "max_chars",
+    "guard",
 }
 
 # Line and tail rules judge lines up to this many characters unless they say otherwise: the
@@ -77,6 +83,7 @@ class Rule:
     counterexamples: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     max_chars: int = DEFAULT_MAX_CHARS
+    guard: Guard = "teasers"
 
     def triggered_by(self, text: str) -> bool:
         """Whether span rule should scan `text`: it has no triggers, or one occurs in it
@@ -169,6 +176,11 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
             "triggers are non-empty lower-case ASCII strings (matched ignoring "
             "ASCII case); for words in other scripts leave 'triggers' out",
         )
+    guard = raw.get("guard", "teasers")
+    if guard not in GUARDS:
+        raise _fail(source, where, f"'guard' must be one of {list(GUARDS)}, not {guard!r}")
+    if "guard" in raw and raw["scope"] != "tail":
+        raise _fail(source, where, "'guard' applies to tail rules only; remove it")
     return Rule(
         pack=pack,
         name=raw["name"],
@@ -182,6 +194,7 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
         ),
         triggers=triggers,
         max_chars=max_chars,
+        guard=cast(Guard, guard),
         compiled=compiled,
     )
 

@@ -270,7 +270,7 @@ class TailRuleFilter:
             None if gone or key == "" else text
             for text, gone, key in zip(draft.texts, draft.removed, document.keys, strict=True)
         ]
-        cut = find_tail(survivors, markers)
+        cut = find_tail(survivors, markers, _comment_like)
         if cut is None:
             return
         rule, marker = cut.marker, document.keys[cut.start]  # markers are short: keyed
@@ -279,6 +279,11 @@ class TailRuleFilter:
         for index in range(cut.start + 1, len(document.lines)):
             if survivors[index] is not None:
                 yield Removal(index, None, self.name, rule.id, reason)
+
+
+def _comment_like(rule: Rule) -> bool:
+    """Markers whose guard only asks for an article above them (`guard = "article-above"`)."""
+    return rule.guard == "article-above"
 
 
 def rule_filters(packs: Iterable[RulePack]) -> list[Filter]:

@@ -13,6 +13,14 @@ review). The guard tells the two apart by what follows the marker:
   a tail's prose is a fraction of the article's, so when much prose follows the marker
   the cut would likely eat the article: keep it.
 
+Comment-section headers ("12 Comments", "Leave a Reply") need other tests: readers' prose
+follows them, which the first and third tests would take for the article going on. Their
+rules say `guard = "article-above"`: the marker cuts when there is an article above it and
+the page's longest run of prose (the article: comments come a paragraph or two at a time,
+between names and dates) starts above it too. The second test alone is not enough: a
+"Comments (12)" link under a headline, or a sidebar's "5 Responses to ..." above the story,
+may follow 60 words of teaser text.
+
 Markers are judged from the last to the first, and a tail that goes is gone for the
 markers above it: each marker is judged on what will really follow it in the output. With
 only surviving lines counted, cleaning the output again reaches the same decisions. One
@@ -21,7 +29,7 @@ backward pass: a page with 100,000 marker lines costs the same as one with one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Generic, TypeVar
@@ -68,7 +76,11 @@ class TailCut(Generic[MarkerT]):
     prose_after: int
     prose_before: int
 
+    lenient: bool = False
+
     def describe(self) -> str:
+        if self.lenient:
+            return f"a comment section under an article of {self.prose_before} prose words"
         return (
             "what follows reads like teasers: at most "
             f"{self.longest_run} prose paragraph(s) in a row, "
@@ -86,13 +98,44 @@ def keeps_going(longest_run: int, prose_after: int, prose_before: int) -> bool:
     )
 
 
+def opens_tail(lenient: bool, longest_run: int, prose_after: int, prose_before: int) -> bool:
+    """Whether a marker cuts: a lenient (comment-section) marker needs an article above it
+    (the caller checks that the page's main prose run is above it, too); any other needs what
+    follows to read like a tail (`keeps_going` false)."""
+    if lenient:
+        return prose_before >= MIN_ARTICLE_WORDS
+    return not keeps_going(longest_run, prose_after, prose_before)
+
+
+def main_run_start(words: Sequence[int], survivors: Sequence[str | None]) -> int:
+    """First line of the run of consecutive prose lines with the most prose words: where the
+    article is. Removed and blank lines neither break nor extend a run; other lines break it."""
+    best_start = best_words = 0
+    start = total = 0
+    for index, count in enumerate(words):
+        if survivors[index] is None:
+            continue
+        if count == 0:
+            total = 0
+            continue
+        if total == 0:
+            start = index
+        total += count
+        if total > best_words:
+            best_start, best_words = start, total
+    return best_start
+
+
 def find_tail(
-    survivors: Sequence[str | None], markers: Sequence[MarkerT | None]
+    survivors: Sequence[str | None],
+    markers: Sequence[MarkerT | None],
+    lenient: Callable[[MarkerT], bool] = lambda marker: False,
 ) -> TailCut[MarkerT] | None:
     """The first line where a tail starts, or None.
 
     `survivors[i]` is line i as it will be output, or None if it is gone or blank;
-    `markers[i]` is whatever identifies a marker on line i (a rule), or None.
+    `markers[i]` is whatever identifies a marker on line i (a rule), or None; `lenient`
+    tells the markers that need only an article above them (see the module docstring).
     """
     # prose_words with its common exit inlined: most lines do not end like a sentence.
     words = [
@@ -114,12 +157,18 @@ def find_tail(
         return None
     cut: TailCut[MarkerT] | None = None
     after = run = best = 0
+    article_start: int | None = None  # computed only if a lenient marker is met
     for index in range(len(words) - 1, first - 1, -1):
         marker = markers[index]
-        if marker is not None and not keeps_going(best, after, before[index]):
-            cut = TailCut(index, marker, best, after, before[index])
-            after = run = best = 0  # the tail goes: markers above see nothing of it
-            continue
+        if marker is not None:
+            easy = lenient(marker)
+            if easy and article_start is None:
+                article_start = main_run_start(words, survivors)
+            below_article = not easy or (article_start is not None and article_start < index)
+            if below_article and opens_tail(easy, best, after, before[index]):
+                cut = TailCut(index, marker, best, after, before[index], easy)
+                after = run = best = 0  # the tail goes: markers above see nothing of it
+                continue
         if survivors[index] is None:
             continue  # removed and blank lines neither break nor extend a run
         after += words[index]

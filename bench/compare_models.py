@@ -45,7 +45,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,11 +61,11 @@ except ImportError:  # run from a checkout without installing
 
 from cleaner import train
 from cleaner.api import Cleaner
-from cleaner.document import Document, Removal
+from cleaner.document import Document
 from cleaner.evaldata import RenderedPage, rendered_pages
 from cleaner.features import PageFeatures, page_features
 from cleaner.model import LineModel, revision_columns
-from cleaner.pipeline import Draft, Filter, Pipeline
+from cleaner.pipeline import Filter, Pipeline
 from cleaner.scoring import tokens
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,26 +78,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-class Tap:
-    """A filter that proposes nothing and keeps the Draft the rules left."""
-
-    name = "tap"
-
-    def __init__(self) -> None:
-        self.draft: Draft | None = None
-
-    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        self.draft = draft
-        return ()
-
-
 def scoring_example(
     page: RenderedPage, rules: Sequence[Filter], clock: list[float]
 ) -> train.Example:
     """An Example for scoring only (no alignment, labels unused); adds rule and feature
     seconds to `clock`."""
     start = time.perf_counter()
-    document, tap = Document.from_text(page.text), Tap()
+    document, tap = Document.from_text(page.text), train.DraftTap()
     Pipeline([*rules, tap]).run(document)
     middle = time.perf_counter()
     assert tap.draft is not None

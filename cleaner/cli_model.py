@@ -40,6 +40,25 @@ examples:
 """
 
 
+def _add_dataset_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--data` and `--page-types`, shared by train and eval."""
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        required=True,
+        metavar="FILE",
+        type=Path,
+        help="dataset files NAME.jsonl.gz (fields html, gold, meta.fold)",
+    )
+    parser.add_argument(
+        "--page-types",
+        nargs="*",
+        metavar="TYPE",
+        help=f"only pages whose meta.page_type is one of these (pages without a page type "
+        f"are always {what}), e.g. article for wcxb_dev",
+    )
+
+
 def add_model_commands(commands: Any) -> None:
     """Register `train` and `eval` on the subcommand parser of `cli.build_parser`."""
     train = commands.add_parser(
@@ -48,14 +67,7 @@ def add_model_commands(commands: Any) -> None:
         epilog=TRAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument(
-        "--data",
-        nargs="+",
-        required=True,
-        metavar="FILE",
-        type=Path,
-        help="dataset files NAME.jsonl.gz (fields html, gold, meta.fold)",
-    )
+    _add_dataset_options(train, "used")
     train.add_argument(
         "--out", required=True, metavar="MODEL", type=Path, help="where to write the model (.npz)"
     )
@@ -75,13 +87,6 @@ def add_model_commands(commands: Any) -> None:
         help="site folds left out for validation (default: 8 9)",
     )
     train.add_argument(
-        "--page-types",
-        nargs="*",
-        metavar="TYPE",
-        help="only pages whose meta.page_type is one of these (pages without "
-        "a page type are always used)",
-    )
-    train.add_argument(
         "--no-augment",
         dest="augment",
         action="store_false",
@@ -95,14 +100,7 @@ def add_model_commands(commands: Any) -> None:
         epilog=TRAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    evaluate.add_argument(
-        "--data",
-        nargs="+",
-        required=True,
-        metavar="FILE",
-        type=Path,
-        help="dataset files NAME.jsonl.gz",
-    )
+    _add_dataset_options(evaluate, "scored")
     evaluate.add_argument(
         "--mode",
         choices=("text",),
@@ -124,13 +122,6 @@ def add_model_commands(commands: Any) -> None:
     evaluate.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET)
     evaluate.add_argument(
         "--limit", type=int, metavar="N", help="only the first N pages (by id) of each dataset"
-    )
-    evaluate.add_argument(
-        "--page-types",
-        nargs="*",
-        metavar="TYPE",
-        help="only pages whose meta.page_type is one of these (pages without "
-        "a page type are always scored), e.g. article for wcxb_dev",
     )
 
 

@@ -288,9 +288,9 @@ def word_buckets(lower_words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     return rows.astype(np.int64), hashes % HASH_BUCKETS
 
 
-def _shift(column: np.ndarray, offset: int) -> np.ndarray:
-    """`column` moved by `offset` rows (row i gets row i+offset), zero beyond the page."""
-    shifted = np.zeros_like(column)
+def shift(column: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray:
+    """`column` moved by `offset` rows (row i gets row i+offset), `fill` beyond the page."""
+    shifted = np.full_like(column, fill)
     if offset > 0:
         shifted[:-offset] = column[offset:]
     elif offset < 0:
@@ -298,14 +298,14 @@ def _shift(column: np.ndarray, offset: int) -> np.ndarray:
     return shifted
 
 
-def _window_mean(column: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of `column` over rows i-radius..i+radius, clipped to the page."""
+def window_mean(column: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of `column` over rows i-radius..i+radius, clipped to the page (float64)."""
     padded = np.concatenate(([0.0], np.cumsum(column, dtype=np.float64)))
     n = len(column)
     index = np.arange(n)
     low = np.maximum(index - radius, 0)
     high = np.minimum(index + radius + 1, n)
-    return ((padded[high] - padded[low]) / (high - low)).astype(np.float32)
+    return (padded[high] - padded[low]) / (high - low)
 
 
 def _distance_to(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -328,10 +328,10 @@ def _distance_to(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def context_columns(base: np.ndarray) -> np.ndarray:
     """Neighbour, window, position and page columns computed from the shape columns."""
     n = base.shape[0]
-    neighbours = [_shift(base[:, _NEIGHBOUR_COLUMNS], offset) for offset in NEIGHBOUR_OFFSETS]
+    neighbours = [shift(base[:, _NEIGHBOUR_COLUMNS], offset) for offset in NEIGHBOUR_OFFSETS]
     prose = base[:, _COLUMN["prose"]]
     words = np.expm1(base[:, _COLUMN["log_words"]])
-    windows = [_window_mean(prose, radius) for radius in PROSE_WINDOWS]
+    windows = [window_mean(prose, radius) for radius in PROSE_WINDOWS]
     index = np.arange(n, dtype=np.float32)
     total_words = float(words.sum()) or 1.0
     prose_words = words * prose

@@ -24,7 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.features import FEATURE_NAMES, HASH_BUCKETS, LINE_FEATURES, PageFeatures
+from cleaner.features import (
+    FEATURE_NAMES,
+    HASH_BUCKETS,
+    LINE_FEATURES,
+    PageFeatures,
+    shift,
+    window_mean,
+)
 
 MODEL_FORMAT = 1
 DEFAULT_MODEL_FILE = "default.npz"
@@ -89,26 +96,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-def _shift(column: np.ndarray, offset: int, fill: float) -> np.ndarray:
-    shifted = np.full_like(column, fill)
-    if offset > 0:
-        shifted[:-offset] = column[offset:]
-    elif offset < 0:
-        shifted[-offset:] = column[:offset]
-    return shifted
-
-
-def _window(column: np.ndarray, radius: int) -> np.ndarray:
-    padded = np.concatenate(([0.0], np.cumsum(column, dtype=np.float64)))
-    n = len(column)
-    index = np.arange(n)
-    low = np.maximum(index - radius, 0)
-    high = np.minimum(index + radius + 1, n)
-    return (padded[high] - padded[low]) / (high - low)
-
-
 def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
-    stacked = [column] + [_shift(column, o, -30.0) for o in range(-radius, radius + 1) if o]
+    stacked = [column] + [shift(column, o, -30.0) for o in range(-radius, radius + 1) if o]
     return np.max(np.stack(stacked), axis=0)
 
 
@@ -142,8 +131,8 @@ def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
     after = total - before - content_words
     columns = [
         score,
-        *(_shift(score, offset, -5.0) for offset in REVISION_OFFSETS),
-        *(_window(score, radius) for radius in REVISION_WINDOWS),
+        *(shift(score, offset, -5.0) for offset in REVISION_OFFSETS),
+        *(window_mean(score, radius) for radius in REVISION_WINDOWS),
         _window_max(score, 2),
         before / total,
         after / total,

@@ -90,7 +90,7 @@ class Example:
     trimmed: bool = False  # the page cut to its first..last content line (see trimmed_page)
 
 
-class _DraftTap:
+class DraftTap:
     """A filter that proposes nothing and keeps the Draft it was shown: what the rules left."""
 
     name = "tap"
@@ -117,7 +117,7 @@ def page_example(
     page: RenderedPage, rule_filters: Sequence[Filter], trimmed: bool = False
 ) -> Example:
     """Features and aligned labels of one rendered page, seen after the rule filters."""
-    tap = _DraftTap()
+    tap = DraftTap()
     document = Document.from_text(page.text)
     Pipeline([*rule_filters, tap]).run(document)
     assert tap.draft is not None

@@ -7,7 +7,7 @@ features, in the spirit of jusText and boilerpipe:
 
 - *shape* of the line (``LINE_FEATURES``): length, word count, stop-word density in the
   page's language, end punctuation, capitalisation, digits, link- and date-like shapes,
-  separators, whether a rule removed or cut it, whether it repeats on the page;
+  separators, whether a span rule cut it, whether it repeats on the page;
 - *context*: a few shape features of the two lines before and after, the density of prose
   in windows around the line, and its position: distance from the start and end, share of
   the page's words before it, distance to the nearest prose line;
@@ -88,7 +88,6 @@ LINE_FEATURES = (
     "date_like",
     "mean_word_len",
     "comma_ratio",
-    "rule_removed",
     "rule_cut",
     "repeated",
     "short",
@@ -100,7 +99,7 @@ NEIGHBOUR_FEATURES = (
     "stop_ratio",
     "ends_sentence",
     "prose",
-    "rule_removed",
+    "rule_cut",
     "title_ratio",
     "starts_lower",
     "short",
@@ -219,7 +218,7 @@ def _contains_any(texts: list[str], needles: Sequence[str]) -> np.ndarray:
 
 
 def shape_columns(
-    texts: list[str], stops: frozenset[str], removed: np.ndarray, cut: np.ndarray
+    texts: list[str], stops: frozenset[str], cut: np.ndarray
 ) -> tuple[np.ndarray, list[list[str]]]:
     """The `LINE_FEATURES` columns of stripped, non-blank lines, and their lower-cased words.
 
@@ -265,7 +264,6 @@ def shape_columns(
         dated,
         np.minimum((n_chars - n_words + 1) / n_words, 20.0),
         commas / n_words,
-        removed,
         cut,
         np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n) > 1,
         n_words <= 3,
@@ -361,23 +359,28 @@ def context_columns(base: np.ndarray) -> np.ndarray:
 
 
 def page_features(document: Document, draft: Draft) -> PageFeatures:
-    """Features of every non-blank line of `document`, as the filters before saw it.
+    """Features of every line that will be output (non-blank, not removed by a rule).
 
-    Rule hits feed the model: a line a rule removed stays in the sequence, flagged, because
-    it tells about its neighbours (the line after "ADVERTISEMENT" is often an ad, too).
+    The model judges the text as it will come out: a tail or a box the rules removed is not
+    part of the sequence, so the article's last paragraph above a removed tail is at the end
+    of the text, as in scraped text that ends with the article. Rule hits feed the model
+    through that sequence and through `rule_cut` (a span rule cut the line). A flag for
+    "a rule removed the line above" was tried and dropped: learned from pages where a
+    removed share bar sits above more furniture, it sank the first paragraph under a share
+    bar in articles.
     """
     texts = draft.texts
-    rows_index = [i for i, text in enumerate(texts) if text and not text.isspace()]
+    gone = draft.removed
+    rows_index = [i for i, text in enumerate(texts) if text and not text.isspace() and not gone[i]]
     if not rows_index:
         empty = np.zeros(0, np.int64)
         return PageFeatures((), np.zeros((0, len(FEATURE_NAMES)), np.float32), empty, empty)
     stripped = [texts[i].strip() for i in rows_index]
-    removed = np.array([draft.removed[i] for i in rows_index], dtype=bool)
     cut = np.array([i in draft.cut for i in rows_index], dtype=bool)
     lower_words = list(map(str.split, map(str.lower, stripped)))
     lang = _language_of(lower_words)
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
-    base, lower_words = shape_columns(stripped, stops, removed, cut)
+    base, lower_words = shape_columns(stripped, stops, cut)
     hash_rows, hash_buckets = word_buckets(lower_words)
     dense = np.concatenate([base, context_columns(base)], axis=1)
     return PageFeatures(tuple(rows_index), dense, hash_rows, hash_buckets)

@@ -33,9 +33,11 @@ from cleaner.features import (
     window_mean,
 )
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: logits clipped before revision; rows are the lines to be output
 DEFAULT_MODEL_FILE = "default.npz"
 
+# Stage-one logits beyond this are as sure as it gets (probability 1e-7 or 1 - 1e-7).
+LOGIT_CLIP = 16.0
 # Revision windows: radius in lines of the stage-one score averages a line's verdict uses.
 REVISION_WINDOWS = (1, 3, 8, 20)
 REVISION_OFFSETS = (-2, -1, 1, 2)
@@ -47,7 +49,7 @@ REVISION_FEATURES = (
     "content_words_before_share",
     "content_words_after_share",
     "log_content_words_after",
-    "rule_removed",
+    "rule_cut",
     "prose",
     "log_words",
     "position",
@@ -62,7 +64,7 @@ REVISION_FEATURES = (
 # only its confident core (comments and teaser blurbs usually fall outside that).
 MAIN_REGION_OFFSETS = (0.5, 0.8)
 _LOG_WORDS = LINE_FEATURES.index("log_words")
-_RULE_REMOVED = LINE_FEATURES.index("rule_removed")
+_RULE_CUT = LINE_FEATURES.index("rule_cut")
 _PROSE = LINE_FEATURES.index("prose")
 _POSITION = FEATURE_NAMES.index("position")
 
@@ -122,7 +124,12 @@ def _region_columns(probability: np.ndarray, words: np.ndarray, offset: float) -
 
 
 def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """Stage-two inputs from stage-one logits `score` and the page's dense features."""
+    """Stage-two inputs from stage-one logits `score` and the page's dense features.
+
+    Logits are clipped first: stage two averages them over windows, and one extreme line
+    must not decide its neighbours' fate (a probability of 1e-9 says no more than 1e-7).
+    """
+    score = np.clip(score, -LOGIT_CLIP, LOGIT_CLIP)
     words = np.expm1(dense[:, _LOG_WORDS].astype(np.float64))
     probability = _sigmoid(score)
     content_words = probability * words
@@ -137,7 +144,7 @@ def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
         before / total,
         after / total,
         np.log1p(after),
-        dense[:, _RULE_REMOVED],
+        dense[:, _RULE_CUT],
         dense[:, _PROSE],
         dense[:, _LOG_WORDS],
         dense[:, _POSITION],

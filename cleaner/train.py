@@ -104,13 +104,16 @@ class DraftTap:
 
 
 def label_gold(page: RenderedPage) -> str:
-    """The text lines are labelled against: the gold, plus the headline where the dataset
-    keeps it apart. WCXB's gold leaves the title out (it sits in ``meta.title``); the other
-    datasets' gold has it, and users want the headline kept, so it counts as content."""
-    title = str(page.meta.get("title") or "").strip()
-    if title and title not in page.gold:
-        return f"{title}\n{page.gold}"
-    return page.gold
+    """The text lines are labelled against: the gold, plus the headline and byline where the
+    dataset keeps them apart. WCXB's gold leaves them out (they sit in ``meta.title`` and
+    ``meta.author``); the other datasets' gold has them, and users want them kept, so they
+    count as content."""
+    extra = [
+        value
+        for value in (str(page.meta.get(key) or "").strip() for key in ("title", "author"))
+        if value and value not in page.gold
+    ]
+    return "\n".join([*extra, page.gold])
 
 
 def page_example(
@@ -180,6 +183,8 @@ def page_examples(
     return examples
 
 
+# Smallest standard deviation a column is divided by when standardised (see fit_linear).
+MIN_SCALE = 0.1
 # Rows binned at once when building the one-hot bin matrix (bounds the temporary memory).
 BIN_CHUNK_ROWS = 65_536
 
@@ -251,13 +256,21 @@ def fit_linear(
     from scipy import sparse
 
     mean = columns.mean(axis=0)
-    scale = columns.std(axis=0)
-    scale[scale == 0] = 1.0
+    # A rare flag (a span rule cut the line: a few lines in 100,000) has a tiny standard
+    # deviation; dividing by it made its standardised value and so its raw weight explode
+    # (-9,572 per cut line in one fit), and one cut line sank its whole page. The floor
+    # bounds what one column can say.
+    scale = np.maximum(columns.std(axis=0), MIN_SCALE)
     edges = quantile_edges(columns)
     blocks = [sparse.csr_matrix((columns - mean) / scale), _one_hot_bins(columns, edges)]
     if features is not None:
         blocks.append(_hashed_matrix(features))
     matrix = sparse.hstack(blocks).tocsr()
+    if len(np.unique(labels[weights > 0])) < 2:
+        raise ValueError(
+            "every line left after the rules has the same label, so there is nothing for "
+            "the model to learn; train on pages with boilerplate the rules do not remove"
+        )
     model = _classifier()
     model.fit(matrix, labels, sample_weight=weights)
     coef = model.coef_[0]

@@ -101,17 +101,18 @@ def test_empty_and_blank_documents_have_no_rows() -> None:
         assert page_features(document, _draft(document)).lines == ()
 
 
-def test_rule_hits_are_features() -> None:
+def test_rule_hits_shape_the_sequence() -> None:
+    # Lines a rule removed are not rows (the model judges the text as it will come out);
+    # a line a span rule cut is flagged.
     document = Document.from_text(ARTICLE)
     removed = tuple(line == "Share this article" for line in document.lines)
-    features = page_features(document, Draft(document.lines, removed))
-    column = FEATURE_NAMES.index("rule_removed")
-    flagged = [
-        document.lines[i]
-        for i, v in zip(features.lines, features.dense[:, column], strict=True)
-        if v
-    ]
-    assert flagged == ["Share this article"]
+    cut_line = document.lines.index(PARAGRAPHS[0])
+    draft = Draft(document.lines, removed, frozenset({cut_line}))
+    features = page_features(document, draft)
+    assert document.lines.index("Share this article") not in features.lines
+    column = FEATURE_NAMES.index("rule_cut")
+    flagged = [i for i, v in zip(features.lines, features.dense[:, column], strict=True) if v]
+    assert flagged == [cut_line]
 
 
 def test_hash_buckets_are_stable_across_processes() -> None:

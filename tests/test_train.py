@@ -27,16 +27,36 @@ pytest.importorskip(
 pytest.importorskip("html_text", reason="rendering needs html-text: pip install 'cleaner[eval]'")
 
 
+SECTIONS = ("Front page", "Harbour and coast", "Schools", "Weather desk", "Letters")
+
+
+def _headline(path: Path) -> str:
+    """The first line of the expected clean text long enough to be a headline."""
+    clean = path.with_name(path.name[: -len(".txt")] + ".clean.txt")
+    lines = [line for line in clean.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return next(line for line in lines if len(line.split()) >= 4)
+
+
 def _write_dataset(path: Path) -> int:
     """A dataset file of the fixture articles; site folds spread over 0-9."""
     records = []
     dirty_files = sorted(
         p for p in (FIXTURES / "articles").glob("*.txt") if not p.name.endswith(".clean.txt")
     )
+    # Furniture no rule names, so that the model has boilerplate to learn after the rules:
+    # a section menu above each story and the headlines of three other stories below it.
+    headlines = [_headline(path) for path in dirty_files]
     for number, dirty in enumerate(dirty_files):
         gold = dirty.with_name(dirty.name[: -len(".txt")] + ".clean.txt")
         lines = [line for line in dirty.read_text(encoding="utf-8").splitlines() if line.strip()]
-        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        teasers = [headlines[(number + k) % len(headlines)] for k in (1, 2, 3)]
+        furniture_above = "".join(f"<li>{item}</li>" for item in SECTIONS)
+        furniture_below = "".join(f"<li>{html.escape(item)}</li>" for item in teasers)
+        body = (
+            f"<ul>{furniture_above}</ul>"
+            + "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+            + f"<ul>{furniture_below}</ul>"
+        )
         gold_lines = [
             line for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()
         ]

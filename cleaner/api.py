@@ -92,6 +92,12 @@ class Cleaner:
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
 
+    @classmethod
+    def from_config(cls, config: CleanerConfig) -> Cleaner:
+        """The Cleaner a config describes: how worker processes, which receive only the
+        (picklable) config, rebuild the parent's Cleaner exactly."""
+        return cls(model=config.model, preset=config.preset, config=config)
+
     def default_filters(self) -> list[Filter]:
         """The filters this configuration runs: the rule filters of the packs in force, then
         the learned filter (unless `model=None`). Pass `filters=` to run your own list

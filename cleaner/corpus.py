@@ -1,18 +1,27 @@
-"""Reading and writing corpus files: decoding bytes safely, finding inputs, atomic writes.
+"""Reading and writing corpus files: decoding, finding inputs, safe paths, atomic writes and
+streaming JSONL shards.
 
-Scraped files arrive in any state: a BOM, cp1252 bytes in a "UTF-8" file, a NUL or two.
-Nothing here raises on content; undecodable bytes become U+FFFD and are counted, so the
-caller can report them instead of dying on one bad file in a folder of thousands.
+Scraped files arrive in any state: a BOM, cp1252 bytes in a "UTF-8" file, a NUL or two, a
+shard whose gzip stream was cut off by a full disk. Nothing here raises on content:
+undecodable bytes become U+FFFD and are counted, and a broken shard yields every complete
+line before the damage and then says what went wrong, so the caller can report one bad
+item instead of dying on it in a folder of thousands.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gzip
+import json
 import os
 import tempfile
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Literal, Protocol
 
 # Byte-order marks, longest first: UTF-32's little-endian BOM starts with UTF-16's.
 _BOMS = (
@@ -24,6 +33,25 @@ _BOMS = (
 )
 
 TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+SHARD_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+Kind = Literal["text", "html", "jsonl", "jsonl.gz"]
+
+# Every temporary file this package writes ends so; a rerun after `kill -9` deletes the
+# leftovers by this suffix, which no input kind can have.
+TEMP_SUFFIX = ".cleaner-tmp"
+# Raw bytes read at a time from a file: large enough that per-chunk Python work vanishes
+# next to cleaning, small enough that memory stays flat.
+READ_CHUNK_BYTES = 1 << 20
+# One document (a file, or one JSONL line) larger than this is refused rather than read
+# whole: no article is 64 MiB, and bounding it keeps a worker's memory bounded.
+MAX_DOCUMENT_BYTES = 64 << 20
+# Buffer of files we write: large writes, few system calls (a shard is written line by line).
+WRITE_BUFFER_BYTES = 1 << 20
+# gzip level for shards we write: zlib's default, within a few percent of level 9's size
+# at several times its speed. mtime=0 and no file name keep the bytes reproducible.
+GZIP_LEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +74,22 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         return Decoded(data.decode("utf-8"), "utf-8", 0)
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        return Decoded(text, "utf-8", _replacements(data, "utf-8", text))
+        return decode_with_replacement(data, "utf-8")
+
+
+def decode_with_replacement(data: bytes, encoding: str) -> Decoded:
+    """Decode with U+FFFD for every byte sequence `encoding` cannot read, counted."""
+    text = data.decode(encoding, errors="replace")
+    return Decoded(text, encoding, _replacements(data, encoding, text))
 
 
 def _replacements(data: bytes, encoding: str, decoded: str) -> int:
     """How many U+FFFD the decoder added: the input may carry genuine U+FFFD characters."""
-    return decoded.count("\ufffd") - data.count("\ufffd".encode(encoding))
+    try:
+        genuine = data.count("\ufffd".encode(encoding))
+    except UnicodeEncodeError:  # a legacy code page has no U+FFFD of its own
+        genuine = 0
+    return decoded.count("\ufffd") - genuine
 
 
 def read_text(path: Path) -> Decoded:
@@ -60,31 +97,273 @@ def read_text(path: Path) -> Decoded:
     return decode_bytes(path.read_bytes())
 
 
-def find_inputs(root: Path) -> Iterator[Path]:
-    """Text files under `root`, sorted for a stable order, skipping anything reached through
-    a symlinked folder or file that points outside `root`."""
+def read_document(path: Path) -> bytes:
+    """A document file's bytes, refusing one too large to be an article (OSError says so)."""
+    with path.open("rb") as stream:
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise OSError(
+            f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB, too large for one document; "
+            "split it or convert it to a JSONL shard"
+        )
+    return data
+
+
+def as_file_text(text: str) -> str:
+    """Cleaned text as a file holds it: a final newline unless there is no text at all."""
+    return text + "\n" if text else ""
+
+
+# Finding inputs ---------------------------------------------------------------------------
+
+
+def input_kind(name: str) -> Kind | None:
+    """What a file is by its name, or None for files a corpus run leaves alone."""
+    lower = name.lower()
+    if lower.endswith(".jsonl.gz"):
+        return "jsonl.gz"
+    if lower.endswith(".jsonl"):
+        return "jsonl"
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    if lower.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def output_rel(rel: str, kind: Kind) -> str:
+    """Where an input's output goes, relative to the output folder: the same path, except
+    that HTML pages become text files (`a/page.html` -> `a/page.txt`)."""
+    if kind != "html":
+        return rel
+    path = PurePosixPath(rel)
+    return str(path.with_suffix(".txt"))
+
+
+@dataclass(frozen=True, slots=True)
+class FoundInput:
+    """One candidate input: its path, its path relative to the root (POSIX form), its kind,
+    and `problem` when it cannot be used (then it is reported, not cleaned)."""
+
+    path: Path
+    rel: str
+    kind: Kind
+    problem: str | None = None
+
+
+def scan_inputs(root: Path) -> Iterator[FoundInput]:
+    """Every file under `root` with an input kind, in a stable sorted order.
+
+    Symlinked folders are not entered, and a symlinked file that leads outside `root` is
+    reported instead of read: a corpus run reads only what is inside its input folder.
+    Anything that is not a regular file (a FIFO would block the run forever) is reported.
+    """
     root_real = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
         dirnames.sort()
         for name in sorted(filenames):
+            kind = input_kind(name)
+            if kind is None:
+                continue
             path = here / name
-            if path.suffix.lower() not in TEXT_SUFFIXES:
-                continue
-            if not path.resolve().is_relative_to(root_real):
-                continue
-            yield path
+            rel = path.relative_to(root).as_posix()
+            yield FoundInput(path, rel, kind, _input_problem(path, root_real))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename, so a killed run leaves
-    either the old file or the complete new one, never half a file."""
+def _input_problem(path: Path, root_real: Path) -> str | None:
+    if path.is_symlink():
+        if not path.resolve().is_relative_to(root_real):
+            return "a symlink leading outside the input folder; not followed (copy the file in)"
+        if not path.exists():
+            return "cannot read it (a broken symlink); fix or remove the link"
+    if not path.is_file():
+        return "not a regular file (a FIFO, socket or device); skipped"
+    return None
+
+
+def find_inputs(root: Path) -> Iterator[Path]:
+    """Usable input files under `root`, sorted (see `scan_inputs`)."""
+    return (found.path for found in scan_inputs(root) if found.problem is None)
+
+
+# Writing safely ---------------------------------------------------------------------------
+
+
+class UnsafePathError(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+def safe_output_path(root: Path, rel: str) -> Path:
+    """`root / rel`, refusing any `rel` that could leave `root`: absolute paths, `..` parts,
+    and folders inside `root` that are symlinks leading out of it. Folders on the way are
+    created one at a time and each is checked before anything goes into it (creating them
+    all at once would follow such a link first). The final name may be a symlink:
+    `os.replace` swaps the link itself, so the file it points at is never written."""
+    path = PurePosixPath(rel)
+    if not path.parts or path.is_absolute() or any(p in ("", ".", "..") for p in path.parts):
+        raise UnsafePathError(f"{rel!r} is not a plain relative path")
+    root.mkdir(parents=True, exist_ok=True)
+    root_real = root.resolve()
+    folder = root
+    for part in path.parts[:-1]:
+        folder = folder / part
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir()
+        if not folder.resolve().is_relative_to(root_real) or not folder.is_dir():
+            raise UnsafePathError(
+                f"{folder} leads outside the output folder (a symlink?); remove it"
+            )
+    return folder / path.parts[-1]
+
+
+class ByteSink(Protocol):
+    """Where bytes go: a file, or a gzip stream over one."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
+@contextmanager
+def atomic_output(path: Path, compress: bool = False) -> Iterator[ByteSink]:
+    """A binary stream that becomes `path` only when the block ends without error, through a
+    temporary file in the same folder and a rename: a killed run leaves either the old file
+    or the complete new one, never half a file. With `compress`, the bytes are gzipped
+    reproducibly (no time stamp, no name), so reruns give identical files."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
+    )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb", buffering=WRITE_BUFFER_BYTES) as raw:
+            if compress:
+                with _gzip_writer(raw) as stream:
+                    yield stream
+            else:
+                yield raw
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _gzip_writer(raw: BinaryIO) -> Iterator[ByteSink]:
+    with gzip.GzipFile(
+        filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0
+    ) as out:
+        yield out
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` (UTF-8, `\\n` line ends as given) to `path` atomically (see atomic_output)."""
+    with atomic_output(path) as stream:
+        stream.write(text.encode("utf-8"))
+
+
+def json_line(value: object, escape_non_ascii: bool = False) -> bytes:
+    """One JSON value as a UTF-8 line. Non-ASCII stays readable unless `escape_non_ascii`
+    (for records that came escaped: a shard keeps its producer's style, and escaped output
+    is also the faster to write). A string holding a lone surrogate (legal in JSON escapes,
+    not in UTF-8) falls back to escaping, which round-trips, instead of failing the record."""
+    if not escape_non_ascii:
+        try:
+            return (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+    return (json.dumps(value) + "\n").encode("ascii")
+
+
+def sweep_temp_files(root: Path) -> int:
+    """Delete temporary files a killed run left under `root`; returns how many."""
+    removed = 0
+    for dirpath, _dirnames, filenames in os.walk(root, followlinks=False):
+        for name in filenames:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+# Streaming JSONL shards -------------------------------------------------------------------
+
+
+class ShardLines:
+    """The lines of a `.jsonl` or `.jsonl.gz` shard, streamed: `(line_number, bytes)` pairs,
+    1-based, without the newline; blank lines included (the caller skips them).
+
+    Damage never loses the lines before it: a truncated or corrupt gzip stream, or a line
+    over `MAX_DOCUMENT_BYTES`, ends up in `problems` as `(line_number, kind, message)`
+    (line None for damage to the stream as a whole), and every complete line before it is
+    still yielded. `bytes_read` counts raw file bytes consumed, for progress. OSError from
+    the file itself propagates.
+    """
+
+    def __init__(self, path: Path, compressed: bool) -> None:
+        self.path = path
+        self.compressed = compressed
+        self.bytes_read = 0
+        self.problems: list[tuple[int | None, str, str]] = []
+        self._broken: tuple[str, str] | None = None  # (kind, message) of a damaged stream
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        number = 0
+        pending = b""
+        oversize = False  # inside a line too long to keep: drop bytes up to its end
+        with self.path.open("rb") as raw:
+            chunks = self._gunzip(raw) if self.compressed else self._raw(raw)
+            for chunk in chunks:
+                pieces = chunk.split(b"\n")
+                for piece in pieces[:-1]:
+                    number += 1
+                    if oversize:
+                        oversize, pending = False, b""
+                        self._too_long(number)
+                        continue
+                    line, pending = pending + piece, b""
+                    yield number, line
+                pending += pieces[-1]
+                if len(pending) > MAX_DOCUMENT_BYTES:
+                    oversize, pending = True, b""
+        if oversize:
+            self._too_long(number + 1)
+        elif pending and self._broken is None:
+            yield number + 1, pending
+        if self._broken is not None:
+            kind, message = self._broken
+            where = f"after line {number}" if number else "before the first line"
+            if pending:
+                where = f"inside line {number + 1}, which is left out"
+            self.problems.append((None, kind, f"{message}, {where}; what follows is lost"))
+
+    def _too_long(self, number: int) -> None:
+        self.problems.append(
+            (number, "too-large", f"line over {MAX_DOCUMENT_BYTES >> 20} MiB; left out")
+        )
+
+    def _raw(self, raw: BinaryIO) -> Iterator[bytes]:
+        while chunk := raw.read(READ_CHUNK_BYTES):
+            self.bytes_read += len(chunk)
+            yield chunk
+
+    def _gunzip(self, raw: BinaryIO) -> Iterator[bytes]:
+        """Decompress gzip members one after another (concatenated .gz files are valid),
+        in bounded pieces, so a highly compressible line cannot blow up memory."""
+        inflater = zlib.decompressobj(wbits=31)
+        started = False  # bytes of the current member seen: a clean end needs none pending
+        for chunk in self._raw(raw):
+            data = chunk
+            while data:
+                started = True
+                try:
+                    yield inflater.decompress(data, READ_CHUNK_BYTES)
+                except zlib.error as exc:
+                    self._broken = ("corrupt-gzip", f"corrupt gzip data ({exc})")
+                    return
+                data = inflater.unconsumed_tail
+                if inflater.eof:
+                    data = inflater.unused_data + data
+                    inflater = zlib.decompressobj(wbits=31)
+                    started = False
+        if started:
+            yield inflater.flush()
+            self._broken = ("truncated-gzip", "the gzip stream ends early (truncated file)")

@@ -1,0 +1,192 @@
+"""Corpus I/O: input discovery, safe output paths, atomic writes, and JSONL shards that stream
+and survive damage (truncated or corrupt gzip, giant lines) without losing good lines."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cleaner import corpus
+from cleaner.corpus import (
+    ShardLines,
+    UnsafePathError,
+    atomic_output,
+    input_kind,
+    json_line,
+    output_rel,
+    safe_output_path,
+    scan_inputs,
+    sweep_temp_files,
+)
+
+LINES = [json.dumps({"id": i, "text": f"Paragraph number {i} of the shard."}) for i in range(200)]
+
+
+def gz_bytes(lines: list[str]) -> bytes:
+    return gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
+
+
+def read_all(path: Path, compressed: bool) -> tuple[list[tuple[int, bytes]], ShardLines]:
+    reader = ShardLines(path, compressed)
+    return list(reader), reader
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "out"),
+    [
+        ("a/page.txt", "text", "a/page.txt"),
+        ("a/page.HTML", "html", "a/page.txt"),
+        ("page.htm", "html", "page.txt"),
+        ("s/part-0.jsonl", "jsonl", "s/part-0.jsonl"),
+        ("s/part-0.JSONL.GZ", "jsonl.gz", "s/part-0.JSONL.GZ"),
+        ("notes.md", None, None),
+        ("data.json", None, None),
+    ],
+)
+def test_input_kinds_and_where_outputs_go(name, kind, out):
+    assert input_kind(name) == kind
+    if kind is not None:
+        assert output_rel(name, kind) == out
+
+
+def test_shard_lines_stream_every_line_with_numbers(tmp_path):
+    plain = tmp_path / "a.jsonl"
+    plain.write_text("\n".join(LINES))  # no final newline: the last line still counts
+    got, reader = read_all(plain, compressed=False)
+    assert [number for number, _ in got] == list(range(1, 201))
+    assert [line.decode() for _, line in got] == LINES
+    assert reader.problems == [] and reader.bytes_read == plain.stat().st_size
+
+
+def test_concatenated_gzip_members_are_one_stream(tmp_path):
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(gz_bytes(LINES[:50]) + gz_bytes(LINES[50:]))
+    got, reader = read_all(path, compressed=True)
+    assert [line.decode() for _, line in got] == LINES and reader.problems == []
+
+
+@pytest.mark.parametrize("cut", [0.2, 0.5, 0.9, -4])
+def test_truncated_gzip_keeps_every_complete_line_before_the_cut(tmp_path, cut):
+    whole = gz_bytes(LINES)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: int(len(whole) * cut) if cut > 0 else cut])
+    got, reader = read_all(path, compressed=True)
+    lines = [line.decode() for _, line in got]
+    assert lines == LINES[: len(lines)], "lines before the cut come out intact and in order"
+    # Cutting only the trailer (checksum and size) loses no line, but is still reported.
+    assert len(lines) == len(LINES) if cut < 0 else len(lines) < len(LINES)
+    ((record, kind, message),) = reader.problems
+    assert record is None and kind == "truncated-gzip"
+    assert "truncated" in message and "lost" in message
+
+
+def test_corrupt_gzip_reports_and_keeps_what_came_before(tmp_path):
+    whole = bytearray(gz_bytes(LINES))
+    middle = len(whole) // 2
+    whole[middle : middle + 40] = b"\xff" * 40
+    path = tmp_path / "bad.jsonl.gz"
+    path.write_bytes(bytes(whole))
+    got, reader = read_all(path, compressed=True)
+    lines = [line.decode() for _, line in got]
+    assert lines == LINES[: len(lines)]
+    assert [kind for _, kind, _ in reader.problems] == ["corrupt-gzip"]
+
+
+def test_not_gzip_at_all_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "plain.jsonl.gz"
+    path.write_text("\n".join(LINES))
+    got, reader = read_all(path, compressed=True)
+    assert got == [] and reader.problems[0][1] == "corrupt-gzip"
+
+
+def test_a_giant_line_is_left_out_and_the_next_lines_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setattr(corpus, "READ_CHUNK_BYTES", 64)
+    path = tmp_path / "big.jsonl"
+    path.write_text(LINES[0] + "\n" + "x" * 5000 + "\n" + LINES[1] + "\n")
+    got, reader = read_all(path, compressed=False)
+    assert [(n, line.decode()) for n, line in got] == [(1, LINES[0]), (3, LINES[1])]
+    assert reader.problems == [(2, "too-large", "line over 0 MiB; left out")]
+
+
+def test_atomic_output_leaves_nothing_when_the_block_fails(tmp_path):
+    target = tmp_path / "sub" / "out.jsonl"
+    with pytest.raises(RuntimeError), atomic_output(target) as stream:
+        stream.write(b"half a file")
+        raise RuntimeError("killed")
+    assert not target.exists() and os.listdir(target.parent) == []
+
+
+def test_gzip_output_is_reproducible(tmp_path):
+    outputs = []
+    for name in ("one.jsonl.gz", "two.jsonl.gz"):
+        with atomic_output(tmp_path / name, compress=True) as stream:
+            stream.write(b'{"text": "x"}\n')
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1], "no time stamp or file name in the gzip header"
+    assert gzip.decompress(outputs[0]) == b'{"text": "x"}\n'
+
+
+def test_sweep_removes_only_our_temporary_files(tmp_path):
+    (tmp_path / "d").mkdir()
+    leftover = tmp_path / "d" / f".a.jsonl.x1y2{corpus.TEMP_SUFFIX}"
+    leftover.write_text("partial")
+    keep = tmp_path / "d" / "a.jsonl"
+    keep.write_text("done")
+    assert sweep_temp_files(tmp_path) == 1
+    assert not leftover.exists() and keep.exists()
+
+
+@pytest.mark.parametrize("rel", ["../evil.txt", "a/../../evil.txt", "/etc/evil.txt", "", "."])
+def test_safe_output_path_refuses_escaping_names(tmp_path, rel):
+    with pytest.raises(UnsafePathError):
+        safe_output_path(tmp_path / "out", rel)
+
+
+def test_safe_output_path_refuses_a_symlinked_folder_leading_out(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "sub").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="leads outside"):
+        safe_output_path(root, "sub/page.txt")
+    assert safe_output_path(root, "other/page.txt") == root / "other" / "page.txt"
+
+
+def test_scan_inputs_reports_what_it_will_not_read(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not yours")
+    root = tmp_path / "in"
+    (root / "b").mkdir(parents=True)
+    (root / "b" / "z.jsonl").write_text("{}\n")
+    (root / "a.txt").write_text("text")
+    (root / "notes.md").write_text("ignored")
+    (root / "leak.txt").symlink_to(outside / "secret.txt")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "gone.txt").symlink_to(root / "missing.txt")
+    os.mkfifo(root / "pipe.txt")
+    found = {item.rel: item for item in scan_inputs(root)}
+    assert list(found) == ["a.txt", "gone.txt", "leak.txt", "pipe.txt", "b/z.jsonl"]
+    assert found["a.txt"].problem is None and found["b/z.jsonl"].kind == "jsonl"
+    assert "outside the input folder" in (found["leak.txt"].problem or "")
+    assert "broken symlink" in (found["gone.txt"].problem or "")
+    assert "not a regular file" in (found["pipe.txt"].problem or "")
+
+
+def test_json_line_keeps_unicode_and_survives_lone_surrogates():
+    assert json_line({"t": "café"}) == '{"t": "café"}\n'.encode()
+    escaped = json_line({"t": "a\ud800b"})
+    assert json.loads(escaped) == {"t": "a\ud800b"}
+
+
+def test_zlib_is_what_gzip_writes():
+    # The reader decodes with zlib's gzip mode; the writer uses the gzip module. Same format.
+    data = gz_bytes(LINES[:3])
+    assert zlib.decompress(data, wbits=31) == ("\n".join(LINES[:3]) + "\n").encode()

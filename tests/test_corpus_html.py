@@ -1,0 +1,94 @@
+"""HTML pages: decoded as a browser would, main text extracted, then cleaned; a page with
+nothing to extract gives empty text, never an exception."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.html import clean_html, declared_encoding, decode_html, explain_html
+
+PROSE_1 = (
+    "The council voted five to two on Tuesday to fund the new footbridge over the river, "
+    "ending a debate that had divided the two neighbourhoods for most of the year."
+)
+PROSE_2 = (
+    "Construction starts in March and the bridge should open to walkers and cyclists by the "
+    "end of next summer, the city engineer told residents at a packed meeting."
+)
+PAGE = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>Footbridge vote</title></head>
+<body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Council backs the footbridge</h1>
+<p>{PROSE_1}</p>
+<p>ADVERTISEMENT</p>
+<p>{PROSE_2}</p>
+</article>
+<footer>Copyright The Riverside Post. All rights reserved.</footer>
+</body></html>"""
+
+RULES_ONLY = Cleaner(model=None)
+
+
+def test_main_text_is_extracted_and_cleaned():
+    cleaned = explain_html(PAGE, cleaner=RULES_ONLY)
+    assert PROSE_1 in cleaned.text and PROSE_2 in cleaned.text
+    assert "ADVERTISEMENT" not in cleaned.text
+    assert "Home" not in cleaned.text.split("\n")
+    assert [r.rule for r in cleaned.removals] == ["ads/ad-label"]
+    assert cleaned.document.lines[cleaned.removals[0].line] == "ADVERTISEMENT"
+    assert clean_html(PAGE, cleaner=RULES_ONLY) == cleaned.text
+
+
+@pytest.mark.parametrize(
+    "page", ["", "   \n", "<html></html>", "<html><body><script>x()</script></body></html>"]
+)
+def test_a_page_without_text_gives_empty_text(page):
+    assert clean_html(page, cleaner=RULES_ONLY) == ""
+    assert clean_html(page.encode(), cleaner=RULES_ONLY) == ""
+
+
+def test_bytes_are_decoded_by_their_meta_charset():
+    page = PAGE.replace('charset="utf-8"', 'charset="iso-8859-1"').replace("walkers", "flâneurs")
+    text = clean_html(page.encode("cp1252"), cleaner=RULES_ONLY)
+    assert "flâneurs" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        # Latin-1 labels mean windows-1252 to a browser: 0x93/0x94 are curly quotes.
+        (b'<meta charset="ISO-8859-1"><p>\x93Yes\x94</p>', "\u201cYes\u201d", "cp1252"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+            b"<p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
+            "Привет",
+            "cp1251",
+        ),
+        # A BOM beats the declaration.
+        (codecs.BOM_UTF8 + '<meta charset="latin1"><p>café</p>'.encode(), "café", "utf-8"),
+        # Undeclared: valid UTF-8 is UTF-8 ...
+        ("<p>naïve café</p>".encode(), "naïve café", "utf-8"),
+        # ... and anything else is windows-1252, as browsers guess for Western pages.
+        (b"<p>caf\xe9 \x96 cr\xe8me</p>", "café \u2013 crème", "cp1252"),
+        # An unknown label is ignored.
+        (b'<meta charset="klingon"><p>ok</p>', "ok", "utf-8"),
+    ],
+)
+def test_decode_html_like_a_browser(data, text, encoding):
+    decoded = decode_html(data)
+    assert text in decoded.text and decoded.encoding == encoding and decoded.replaced == 0
+
+
+def test_undefined_cp1252_bytes_are_replaced_and_counted():
+    decoded = decode_html(b"<p>caf\xe9 \x81</p>")
+    assert decoded.text == "<p>caf\u00e9 \ufffd</p>" and decoded.replaced == 1
+
+
+def test_utf16_label_on_an_ascii_page_means_utf8():
+    assert declared_encoding(b'<meta charset="utf-16">') == "utf-8"
+    assert declared_encoding(b"<p>no declaration</p>") is None

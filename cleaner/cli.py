@@ -11,16 +11,26 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tqdm import tqdm
-
 from cleaner import __version__
 from cleaner.api import Cleaner
-from cleaner.corpus import Decoded, decode_bytes, find_inputs, read_text, write_atomic
+from cleaner.batch import BatchError
+from cleaner.cli_corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
+from cleaner.cli_model import add_model_commands, run_eval, run_train
+from cleaner.corpus import (
+    Decoded,
+    as_file_text,
+    decode_bytes,
+    input_kind,
+    output_rel,
+    read_text,
+    write_atomic,
+)
 from cleaner.document import Cleaned
+from cleaner.model import DEFAULT_PRESET, PRESETS
 from cleaner.rulecheck import check_pack
 from cleaner.rulepack import RuleError, builtin_packs, load_pack
 
@@ -66,6 +76,18 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rules alone, no learned filters (same as Cleaner(model=None))",
     )
+    group.add_argument(
+        "--model",
+        default="default",
+        metavar="MODEL",
+        help="line model: 'default' (shipped) or a file from `cleaner train`",
+    )
+    group.add_argument(
+        "--preset",
+        choices=PRESETS,
+        default=DEFAULT_PRESET,
+        help="how eagerly the model removes lines (default: %(default)s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = commands.add_parser(
         "clean",
-        help="clean a file, a folder of .txt files, or stdin (-)",
-        epilog=EXAMPLES,
+        help="clean a file, a folder (text, HTML, JSONL shards), or stdin (-)",
+        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("input", metavar="FILE|DIR|-", help="what to clean; - reads stdin")
@@ -92,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output file (or folder, for a folder input); default: stdout for a file",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    add_corpus_options(clean)
     _add_rule_options(clean)
 
     explain = commands.add_parser(
@@ -119,16 +142,37 @@ def build_parser() -> argparse.ArgumentParser:
     testing.add_argument(
         "packs", nargs="*", metavar="FILE.toml", help="packs to check (default: built-in packs)"
     )
+    add_model_commands(commands)
     return parser
 
 
+Command = Callable[[argparse.Namespace], int]
+
+
+def _user_errors(command: Command) -> Command:
+    """Run a model command, turning the errors a user causes (a wrong dataset path, a model
+    file from elsewhere, a missing extra) into one-line CliErrors."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (ValueError, FileNotFoundError, ImportError) as exc:
+            raise CliError(str(exc)) from None
+
+    return run
+
+
 def _make_cleaner(args: argparse.Namespace) -> Cleaner:
-    return Cleaner(
-        model=None if args.rules_only else "default",
-        rules=args.rules,
-        builtin_rules=not args.no_builtin_rules,
-        disabled_rules=args.disable,
-    )
+    try:
+        return Cleaner(
+            model=None if args.rules_only else args.model,
+            preset=args.preset,
+            rules=args.rules,
+            builtin_rules=not args.no_builtin_rules,
+            disabled_rules=args.disable,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def _read_input(source: str) -> tuple[Decoded, str]:
@@ -154,14 +198,20 @@ def _warn_replaced(decoded: Decoded, name: str) -> None:
         )
 
 
-def _as_file_text(text: str) -> str:
-    return text + "\n" if text else ""
-
-
 def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
-    decoded, name = _read_input(args.input)
+    kind = None if args.input == "-" else input_kind(args.input)
+    if kind in ("jsonl", "jsonl.gz"):
+        return clean_one_shard(cleaner, args)
+    if kind == "html":
+        from cleaner.html import clean_html, decode_html  # trafilatura only when needed
+
+        name = args.input
+        decoded = decode_html(_read_bytes(name))
+        text = as_file_text(clean_html(decoded.text, cleaner=cleaner))
+    else:
+        decoded, name = _read_input(args.input)
+        text = as_file_text(cleaner.clean(decoded.text))
     _warn_replaced(decoded, name)
-    text = _as_file_text(cleaner.clean(decoded.text))
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -169,7 +219,7 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     if target.is_dir():
         if args.input == "-":
             raise CliError("-o is a folder; give a file name when cleaning stdin")
-        target = target / Path(args.input).name
+        target = target / output_rel(Path(args.input).name, kind or "text")
     if args.input != "-" and target.exists() and target.samefile(args.input):
         raise CliError(f"-o {args.output} is the input file; choose another output path")
     try:
@@ -179,63 +229,26 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_folders(source: Path, output: Path) -> None:
-    source_real, output_real = source.resolve(), output.resolve()
-    if output_real == source_real or output_real.is_relative_to(source_real):
-        raise CliError(
-            f"-o {output} is inside the input folder {source}; choose an output folder "
-            "outside it (outputs would be read back as inputs)"
-        )
-    if source_real.is_relative_to(output_real):
-        raise CliError(
-            f"the input folder {source} is inside -o {output}; choose an output folder "
-            "that does not contain the input (outputs could overwrite inputs)"
-        )
-    if output.exists() and not output.is_dir():
-        raise CliError(f"-o {output} exists and is not a folder; give a folder for a folder input")
-
-
-def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
-    source = Path(args.input)
-    if args.output is None:
-        raise CliError("cleaning a folder needs -o OUT_FOLDER (the mirrored output folder)")
-    output = Path(args.output)
-    _check_folders(source, output)
-    inputs = list(find_inputs(source))
-    if not inputs:
-        raise CliError(f"{source} has no .txt files to clean")
-    failed = removed = 0
-    show_progress = not args.quiet and sys.stderr.isatty()
-    for path in tqdm(inputs, unit="doc", disable=not show_progress, file=sys.stderr):
-        name = str(path)
-        try:
-            decoded = read_text(path)
-            _warn_replaced(decoded, name)
-            cleaned = cleaner.explain(decoded.text)
-            write_atomic(output / path.relative_to(source), _as_file_text(cleaned.text))
-            removed += len(cleaned.removals)
-        except OSError as exc:
-            failed += 1
-            print(f"cleaner: skipped {name}: {exc.strerror or exc}", file=sys.stderr)
-        except Exception as exc:  # one bad file must never stop the folder
-            failed += 1
-            print(f"cleaner: skipped {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-    if not args.quiet:
-        print(
-            f"cleaner: cleaned {len(inputs) - failed} of {len(inputs)} files into {output} "
-            f"({removed} removals, {failed} failed)",
-            file=sys.stderr,
-        )
-    return EXIT_FAILED if failed else EXIT_OK
+def _read_bytes(source: str) -> bytes:
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise CliError(f"{source}: cannot read it ({exc.strerror or exc})") from None
 
 
 def run_clean(args: argparse.Namespace) -> int:
     cleaner = _make_cleaner(args)
     if args.input != "-" and not Path(args.input).exists():
         raise CliError(f"{args.input}: no such file or folder; check the path")
-    if args.input != "-" and Path(args.input).is_dir():
-        return _clean_folder(cleaner, args)
-    return _clean_one(cleaner, args)
+    try:
+        if args.input != "-" and Path(args.input).is_dir():
+            return clean_folder(cleaner, args)
+        for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
+            if used:
+                raise CliError(f"{flag} works on folder runs; put the file in a folder")
+        return _clean_one(cleaner, args)
+    except BatchError as exc:  # what cli_corpus refuses, said the same way as the rest
+        raise CliError(str(exc)) from None
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -307,7 +320,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    handlers = {"clean": run_clean, "explain": run_explain, "rules": run_rules}
+    handlers = {
+        "clean": run_clean,
+        "explain": run_explain,
+        "rules": run_rules,
+        "train": _user_errors(run_train),
+        "eval": _user_errors(run_eval),
+    }
     try:
         return handlers[args.command](args)
     except (CliError, RuleError) as exc:

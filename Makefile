@@ -35,6 +35,7 @@ test: setup
 
 bench: $(BENCH_STAMP)
 	$(PY) bench/bench_text.py
+	$(PY) bench/bench_batch.py
 
 lint: setup
 	$(VENV)/bin/ruff check cleaner tests bench

@@ -14,9 +14,10 @@ gold is not in their HTML (``gold_recall < 0.5``) are left out everywhere.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from cleaner.api import Cleaner
 from cleaner.baselines import c4_line_filter, keep_everything
@@ -66,15 +67,26 @@ def load_rendered(path: Path, renderer: str, limit: int | None = None) -> list[R
     )
 
 
-def of_types(page: RenderedPage, page_types: frozenset[str] | None) -> bool:
+class HasMeta(Protocol):
+    """A page of a dataset, stored (`Page`) or rendered (`RenderedPage`)."""
+
+    @property
+    def dataset(self) -> str: ...
+
+    @property
+    def meta(self) -> Mapping[str, Any]: ...
+
+
+PageT = TypeVar("PageT", bound=HasMeta)
+
+
+def of_types(page: HasMeta, page_types: frozenset[str] | None) -> bool:
     """Whether a page is of one of `page_types` (None: any); untyped pages always are."""
     kind = page.meta.get("page_type")
     return page_types is None or kind is None or kind in page_types
 
 
-def held_out(
-    pages: Sequence[RenderedPage], model: LineModel | None
-) -> tuple[list[RenderedPage], str]:
+def held_out(pages: Sequence[PageT], model: LineModel | None) -> tuple[list[PageT], str]:
     """The pages a model did not train on, and a note saying which were kept."""
     if model is None:
         return list(pages), "all pages"

@@ -91,3 +91,24 @@ def test_explain_and_clean_agree(text):
 def test_control_characters_and_nul(text):
     once = RULES_ONLY.clean(text)
     assert RULES_ONLY.clean(once) == once
+
+
+# The default pipeline (rules + model): the model is not idempotent (README "Library"), but
+# it must never raise, keep only input lines in their order, and agree with explain.
+DEFAULT = Cleaner()
+long_documents = st.lists(line_strategy, min_size=10, max_size=60).map("\n".join)
+
+
+@FAST
+@given(st.one_of(long_documents, any_text))
+def test_default_pipeline_keeps_input_lines_in_order_and_agrees_with_explain(text):
+    cleaned = DEFAULT.explain(text)
+    assert cleaned.text == DEFAULT.clean(text)
+    if any(removal.span is not None for removal in cleaned.removals):
+        return
+    kept = [line for line in cleaned.text.splitlines() if line]
+    source = [line.rstrip() for line in text.splitlines()]
+    assert _is_subsequence(kept, source)
+    for removal in cleaned.removals:
+        if removal.filter == "model":
+            assert removal.score is not None and 0.0 <= removal.score <= 1.0

@@ -144,6 +144,11 @@ class PageFeatures:
     hash_rows: np.ndarray
     hash_buckets: np.ndarray
 
+    def word_count(self) -> int:
+        """Words in the rows (whitespace-separated), read back from the `log_words` column."""
+        column = self.dense[:, _COLUMN["log_words"]].astype(np.float64)
+        return int(round(float(np.expm1(column).sum())))
+
 
 @cache
 def stopwords() -> Mapping[str, frozenset[str]]:
@@ -218,16 +223,16 @@ def _contains_any(texts: list[str], needles: Sequence[str]) -> np.ndarray:
 
 
 def shape_columns(
-    texts: list[str], stops: frozenset[str], cut: np.ndarray
-) -> tuple[np.ndarray, list[list[str]]]:
-    """The `LINE_FEATURES` columns of stripped, non-blank lines, and their lower-cased words.
+    texts: list[str], lower_words: list[list[str]], stops: frozenset[str], cut: np.ndarray
+) -> np.ndarray:
+    """The `LINE_FEATURES` columns of stripped, non-blank lines (`lower_words`: each line
+    lower-cased and split, computed once by the caller for the language guess too).
 
     Column by column with `map` over string methods rather than line by line: the loop
     runs in C, which makes the model's cost per line a fraction of the rules' own.
     """
     n = len(texts)
     words = list(map(str.split, texts))
-    lower_words = list(map(str.split, map(str.lower, texts)))
     n_chars = np.fromiter(map(len, texts), dtype=np.float32, count=n)
     n_words = np.fromiter(map(len, words), dtype=np.float32, count=n)
     # Word-level counts over all lines at once, summed per line with reduceat.
@@ -269,7 +274,7 @@ def shape_columns(
         n_words <= 3,
         ends_sentence & (n_words >= PROSE_MIN_WORDS),
     ]
-    return np.column_stack(columns).astype(np.float32), lower_words
+    return np.column_stack(columns).astype(np.float32)
 
 
 def word_buckets(lower_words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -380,7 +385,7 @@ def page_features(document: Document, draft: Draft) -> PageFeatures:
     lower_words = list(map(str.split, map(str.lower, stripped)))
     lang = _language_of(lower_words)
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
-    base, lower_words = shape_columns(stripped, stops, cut)
+    base = shape_columns(stripped, lower_words, stops, cut)
     hash_rows, hash_buckets = word_buckets(lower_words)
     dense = np.concatenate([base, context_columns(base)], axis=1)
     return PageFeatures(tuple(rows_index), dense, hash_rows, hash_buckets)

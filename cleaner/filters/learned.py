@@ -18,7 +18,7 @@ from cleaner.model import LineModel
 from cleaner.pipeline import Draft
 
 LEARNED_FILTER_NAME = "model"
-# Below this many words the model abstains: its evidence is the page's shape (where the
+# Below this many words (in the lines the rules leave) the model abstains: its evidence is the page's shape (where the
 # prose runs, what lies after it), and a snippet of a few lines has none. Rules still apply.
 MIN_PAGE_WORDS = 40
 
@@ -34,10 +34,8 @@ class LearnedFilter:
         self.threshold = model.threshold(preset)
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        if sum(len(text.split()) for text in draft.texts) < MIN_PAGE_WORDS:
-            return ()
         features = page_features(document, draft)
-        if not features.lines:
+        if not features.lines or features.word_count() < MIN_PAGE_WORDS:
             return ()
         probability = self.model.content_probability(features)
         removed = draft.removed

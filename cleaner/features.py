@@ -147,7 +147,7 @@ class PageFeatures:
     def word_count(self) -> int:
         """Words in the rows (whitespace-separated), read back from the `log_words` column."""
         column = self.dense[:, _COLUMN["log_words"]].astype(np.float64)
-        return int(round(float(np.expm1(column).sum())))
+        return round(float(np.expm1(column).sum()))
 
 
 @cache

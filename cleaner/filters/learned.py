@@ -18,8 +18,9 @@ from cleaner.model import LineModel
 from cleaner.pipeline import Draft
 
 LEARNED_FILTER_NAME = "model"
-# Below this many words (in the lines the rules leave) the model abstains: its evidence is the page's shape (where the
-# prose runs, what lies after it), and a snippet of a few lines has none. Rules still apply.
+# Below this many words (in the lines the rules leave) the model abstains: its evidence is
+# the page's shape (where the prose runs, what lies after it), and a snippet of a few lines
+# has none. Rules still apply.
 MIN_PAGE_WORDS = 40
 
 

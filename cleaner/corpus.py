@@ -223,6 +223,19 @@ class ByteSink(Protocol):
     def write(self, data: bytes, /) -> int: ...
 
 
+def _umask_file_mode() -> int:
+    """0o666 minus the process umask: the mode `open()` would have given a new file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# mkstemp creates files readable by their owner only; outputs (cleaned corpora, reports) are
+# meant to be shared, so they get the mode a plain open() would give. Read once at import:
+# os.umask can only be read by setting it, which must not race with other threads later.
+OUTPUT_FILE_MODE = _umask_file_mode()
+
+
 @contextmanager
 def atomic_output(path: Path, compress: bool = False) -> Iterator[ByteSink]:
     """A binary stream that becomes `path` only when the block ends without error, through a
@@ -240,6 +253,7 @@ def atomic_output(path: Path, compress: bool = False) -> Iterator[ByteSink]:
                     yield stream
             else:
                 yield raw
+        os.chmod(temp_name, OUTPUT_FILE_MODE)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

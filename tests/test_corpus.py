@@ -13,6 +13,7 @@ import pytest
 
 from cleaner import corpus
 from cleaner.corpus import (
+    OUTPUT_FILE_MODE,
     ShardLines,
     UnsafePathError,
     atomic_output,
@@ -22,6 +23,7 @@ from cleaner.corpus import (
     safe_output_path,
     scan_inputs,
     sweep_temp_files,
+    write_atomic,
 )
 
 LINES = [json.dumps({"id": i, "text": f"Paragraph number {i} of the shard."}) for i in range(200)]
@@ -190,3 +192,11 @@ def test_zlib_is_what_gzip_writes():
     # The reader decodes with zlib's gzip mode; the writer uses the gzip module. Same format.
     data = gz_bytes(LINES[:3])
     assert zlib.decompress(data, wbits=31) == ("\n".join(LINES[:3]) + "\n").encode()
+
+
+def test_outputs_get_the_mode_open_would_give(tmp_path: Path) -> None:
+    # mkstemp makes owner-only files; a cleaned corpus or a report is meant to be shared.
+    target = tmp_path / "out.txt"
+    write_atomic(target, "text\n")
+    assert target.stat().st_mode & 0o777 == OUTPUT_FILE_MODE
+    assert OUTPUT_FILE_MODE & 0o400

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 SAMPLE_OUT := out/sample-corpus
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup browser run test bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ run: setup
 	@echo
 	$(VENV)/bin/cleaner explain fixtures/sample-corpus/$$(ls fixtures/sample-corpus | head -n 1) | grep -E 'DROP|CUT|↳' | head -n 24
 
-test: setup
+# Headless Chromium for the browser test (tests/test_report.py, which skips without it).
+# Never fails: without root, apt-get or network, the tests run and that one says why it skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; } \
+	      || echo "make browser: could not install chromium; the browser test will skip"; \
+	  else echo "make browser: no chromium; install it with: sudo apt-get install chromium"; fi; }
+
+test: setup browser
 	$(PY) -m pytest -q
 
 bench: $(BENCH_STAMP)

@@ -20,6 +20,7 @@ from cleaner.api import Cleaner
 from cleaner.batch import BatchError
 from cleaner.cli_corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
 from cleaner.cli_model import add_model_commands, run_eval, run_train
+from cleaner.cli_report import add_report_command, run_report, write_explain_html
 from cleaner.corpus import (
     Decoded,
     as_file_text,
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour output (auto: only on a terminal, and not when NO_COLOR is set)",
     )
+    explain.add_argument("--html", metavar="REPORT.html", help="write an HTML page instead")
     _add_rule_options(explain)
 
     rules = commands.add_parser("rules", help="list rules, or test rule packs")
@@ -143,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "packs", nargs="*", metavar="FILE.toml", help="packs to check (default: built-in packs)"
     )
     add_model_commands(commands)
+    add_report_command(commands)
     return parser
 
 
@@ -290,6 +293,8 @@ def run_explain(args: argparse.Namespace) -> int:
     decoded, name = _read_input(args.input)
     _warn_replaced(decoded, name)
     cleaned = cleaner.explain(decoded.text)
+    if args.html:
+        return _user_errors(lambda _: write_explain_html(cleaned, name, args.html))(args)
     if args.json:
         payload = {"text": cleaned.text, "removals": [r.to_dict() for r in cleaned.removals]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -326,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": run_rules,
         "train": _user_errors(run_train),
         "eval": _user_errors(run_eval),
+        "report": _user_errors(run_report),
     }
     try:
         return handlers[args.command](args)

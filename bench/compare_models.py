@@ -64,7 +64,7 @@ from cleaner.api import Cleaner
 from cleaner.document import Document
 from cleaner.evaldata import RenderedPage, rendered_pages
 from cleaner.features import PageFeatures, page_features
-from cleaner.model import LineModel, revision_columns
+from cleaner.model import LineModel, revision_columns, sigmoid
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.scoring import tokens
 
@@ -72,10 +72,6 @@ REPO = Path(__file__).resolve().parent.parent
 HOLDOUT = (8, 9)
 SEED = 0
 Scorer = Callable[[PageFeatures], np.ndarray]  # content probability of each feature row
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
 def scoring_example(
@@ -162,8 +158,7 @@ def fit_families(examples: Sequence[train.Example]) -> list[Family]:
     lr_oof, t_oof = timed(lambda: train.out_of_fold_logits(examples))
     first, t_first = timed(lambda: train.fit_first_stage(examples))
     second, t_second = timed(lambda: train.fit_second_stage(examples, lr_oof))
-    shipped = LineModel(first.weights, first.edges, first.bin_weights, first.hash_weights,
-                        first.bias, second.weights, second.edges, second.bin_weights, second.bias)
+    shipped = LineModel(first, second)
     h_oof, th_oof = timed(lambda: hgb_out_of_fold(examples))
     booster, th_first = timed(lambda: hgb_fit(examples))
     h_second, th_second = timed(lambda: train.fit_second_stage(examples, h_oof))

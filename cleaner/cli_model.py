@@ -25,7 +25,8 @@ from cleaner.evaluate import (
     load_rendered,
     of_types,
 )
-from cleaner.model import DEFAULT_PRESET, PRESETS, default_model, load_model
+from cleaner.filters.learned import LearnedFilter
+from cleaner.model import DEFAULT_PRESET, PRESETS
 
 RENDERERS = ("innertext", "soup")
 # Site folds (meta.fold) held out of training by default, so that `cleaner eval` can score
@@ -202,15 +203,14 @@ def _progress(label: str, quiet: bool) -> Any:
 def run_eval(args: argparse.Namespace) -> int:
     """Score every method on every dataset and print one table per dataset."""
     _check_files(args.data)
-    if args.model.lower() == "none":
-        cleaner, model = Cleaner(model=None), None
-    else:
-        model = default_model() if args.model == "default" else load_model(args.model)
-        cleaner = Cleaner(model=args.model, preset=args.preset)
+    cleaner = Cleaner(
+        model=None if args.model.lower() == "none" else args.model, preset=args.preset
+    )
+    model = next((f.model for f in cleaner.pipeline.filters if isinstance(f, LearnedFilter)), None)
     methods = default_methods(cleaner)
     print(f"text mode, {args.render} rendering; scores per design.md section 3\n")
+    types = frozenset(args.page_types) if args.page_types else None
     for path in args.data:
-        types = frozenset(args.page_types) if args.page_types else None
         report = evaluate_dataset(path, args.render, methods, model, args.limit, types)
         print(format_report(report) + "\n", flush=True)
     return 0

@@ -30,6 +30,9 @@ from cleaner.render import render, renderer_version
 DATA_DIR_ENV = "CLEANER_DATA_DIR"
 CACHE_DIR_ENV = "CLEANER_CACHE_DIR"
 DATASET_SUFFIX = ".jsonl.gz"
+# Below this share of gold tokens visible in the HTML the page/gold pair is broken
+# (data/README.md): such pages are left out of training, evaluation and the gates.
+MIN_GOLD_RECALL = 0.5
 
 # Two workers: the project's machines (developers and CI) have two cores.
 RENDER_PROCESSES = 2

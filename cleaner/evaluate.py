@@ -21,12 +21,9 @@ from typing import Any, Protocol, TypeVar
 
 from cleaner.api import Cleaner
 from cleaner.baselines import c4_line_filter, keep_everything
-from cleaner.evaldata import RenderedPage, rendered_pages
+from cleaner.evaldata import DATASET_SUFFIX, MIN_GOLD_RECALL, RenderedPage, rendered_pages
 from cleaner.model import LineModel
 from cleaner.scoring import Summary, score_tokens, summarize, tokens
-
-MIN_GOLD_RECALL = 0.5
-DATASET_SUFFIX = ".jsonl.gz"
 
 CleanFn = Callable[[str], str]
 

@@ -94,7 +94,8 @@ def binned_sum(columns: np.ndarray, edges: np.ndarray, weights: np.ndarray) -> n
     return weights[np.arange(columns.shape[1]), bins].sum(axis=1)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function, clipped so that extreme logits neither overflow nor warn."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
@@ -131,7 +132,7 @@ def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
     """
     score = np.clip(score, -LOGIT_CLIP, LOGIT_CLIP)
     words = np.expm1(dense[:, _LOG_WORDS].astype(np.float64))
-    probability = _sigmoid(score)
+    probability = sigmoid(score)
     content_words = probability * words
     total = float(content_words.sum()) or 1.0
     before = np.cumsum(content_words) - content_words
@@ -155,45 +156,50 @@ def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LineModel:
-    """Weights of both stages plus the preset thresholds and how the model was made.
+class LinearStage:
+    """One logistic stage: raw-column weights (the trainer folds each column's mean and scale
+    into them), one weight per quantile bin of each column, hashed-word weights (stage one
+    only; empty otherwise) and the bias. Training and inference score with this one method,
+    so they cannot drift apart."""
 
-    Inputs are standardised inside the weights (the trainer folds each column's mean and
-    scale into them), so scoring is `features @ weights + bias` with no other state.
-    """
-
-    dense_weights: np.ndarray
+    weights: np.ndarray
     edges: np.ndarray
     bin_weights: np.ndarray
     hash_weights: np.ndarray
     bias: float
-    revision_weights: np.ndarray
-    revision_edges: np.ndarray
-    revision_bin_weights: np.ndarray
-    revision_bias: float
+
+    def logits(self, columns: np.ndarray, features: PageFeatures | None = None) -> np.ndarray:
+        """Logit of each row of `columns`; with `features`, plus its hashed words' weights."""
+        result = columns @ self.weights + self.bias
+        result = result + binned_sum(columns, self.edges, self.bin_weights)
+        if features is not None and len(self.hash_weights):
+            result = result + np.bincount(
+                features.hash_rows,
+                weights=self.hash_weights[features.hash_buckets],
+                minlength=len(features.lines),
+            )
+        return result
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """Both stages plus the preset thresholds and how the model was made."""
+
+    first: LinearStage
+    revision: LinearStage
     thresholds: Mapping[str, float] = field(default_factory=lambda: dict(FALLBACK_THRESHOLDS))
     info: Mapping[str, Any] = field(default_factory=dict)
 
     def first_stage(self, features: PageFeatures) -> np.ndarray:
-        """Stage-one logits: dense features plus the hashed word weights of each row."""
-        logits = features.dense @ self.dense_weights + self.bias
-        logits = logits + binned_sum(features.dense, self.edges, self.bin_weights)
-        words = np.bincount(
-            features.hash_rows,
-            weights=self.hash_weights[features.hash_buckets],
-            minlength=len(features.lines),
-        )
-        return logits + words
+        """Stage-one logits: dense features, their bins and the hashed words of each row."""
+        return self.first.logits(features.dense, features)
 
     def content_probability(self, features: PageFeatures) -> np.ndarray:
         """Probability that each row of `features` is article content."""
         if not features.lines:
             return np.zeros(0)
-        first = self.first_stage(features)
-        columns = revision_columns(first, features.dense)
-        revised = columns @ self.revision_weights + self.revision_bias
-        revised = revised + binned_sum(columns, self.revision_edges, self.revision_bin_weights)
-        return _sigmoid(revised)
+        columns = revision_columns(self.first_stage(features), features.dense)
+        return sigmoid(self.revision.logits(columns))
 
     def threshold(self, preset: str) -> float:
         """Content probability below which a line goes, for preset `preset`."""
@@ -209,8 +215,8 @@ class LineModel:
             "revision_features": list(REVISION_FEATURES),
             "hash_buckets": HASH_BUCKETS,
             "bins": BINS,
-            "bias": self.bias,
-            "revision_bias": self.revision_bias,
+            "bias": self.first.bias,
+            "revision_bias": self.revision.bias,
             "thresholds": dict(self.thresholds),
             "info": dict(self.info),
         }
@@ -218,13 +224,13 @@ class LineModel:
             np.savez_compressed(
                 stream,
                 header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8),
-                dense_weights=self.dense_weights.astype(np.float32),
-                edges=self.edges.astype(np.float32),
-                bin_weights=self.bin_weights.astype(np.float32),
-                hash_weights=self.hash_weights.astype(np.float16),
-                revision_weights=self.revision_weights.astype(np.float32),
-                revision_edges=self.revision_edges.astype(np.float32),
-                revision_bin_weights=self.revision_bin_weights.astype(np.float32),
+                dense_weights=self.first.weights.astype(np.float32),
+                edges=self.first.edges.astype(np.float32),
+                bin_weights=self.first.bin_weights.astype(np.float32),
+                hash_weights=self.first.hash_weights.astype(np.float16),
+                revision_weights=self.revision.weights.astype(np.float32),
+                revision_edges=self.revision.edges.astype(np.float32),
+                revision_bin_weights=self.revision.bin_weights.astype(np.float32),
             )
 
 
@@ -251,16 +257,25 @@ def load_model(path: Path | str) -> LineModel:
             f"model {path} was built for other features than this version of cleaner "
             "computes; retrain it with `cleaner train`"
         )
+
+    def array(name: str) -> np.ndarray:
+        return arrays[name].astype(np.float32)
+
     return LineModel(
-        dense_weights=arrays["dense_weights"].astype(np.float32),
-        edges=arrays["edges"].astype(np.float32),
-        bin_weights=arrays["bin_weights"].astype(np.float32),
-        hash_weights=arrays["hash_weights"].astype(np.float32),
-        bias=float(header["bias"]),
-        revision_weights=arrays["revision_weights"].astype(np.float32),
-        revision_edges=arrays["revision_edges"].astype(np.float32),
-        revision_bin_weights=arrays["revision_bin_weights"].astype(np.float32),
-        revision_bias=float(header["revision_bias"]),
+        first=LinearStage(
+            array("dense_weights"),
+            array("edges"),
+            array("bin_weights"),
+            array("hash_weights"),
+            float(header["bias"]),
+        ),
+        revision=LinearStage(
+            array("revision_weights"),
+            array("revision_edges"),
+            array("revision_bin_weights"),
+            np.zeros(0, np.float32),
+            float(header["revision_bias"]),
+        ),
         thresholds=header["thresholds"],
         info=header["info"],
     )

@@ -29,22 +29,22 @@ from typing import Any
 import numpy as np
 
 from cleaner.document import Document, Removal
-from cleaner.evaldata import RenderedPage
+from cleaner.evaldata import MIN_GOLD_RECALL, RenderedPage
 from cleaner.features import FEATURE_NAMES, HASH_BUCKETS, PageFeatures, page_features
-from cleaner.labels import align_lines
+from cleaner.labels import LineLabels, align_lines
 from cleaner.model import (
     BINS,
     FALLBACK_THRESHOLDS,
+    LinearStage,
     LineModel,
     bin_indices,
-    binned_sum,
     revision_columns,
+    sigmoid,
 )
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.scoring import Score, score_tokens, summarize, tokens
+from cleaner.text import split_lines
 
-# Pages whose gold is not in their HTML would teach the model noise (data/README.md).
-MIN_GOLD_RECALL = 0.5
 # Both stages are fitted by averaged stochastic gradient descent on the logistic loss: on a
 # million lines it reaches the F1 of L-BFGS run to 100 iterations in a tenth of the time
 # (1.3 s against 18.7 s on a 120k-line sample, same held-out F1 within 0.01). L2 strength
@@ -116,18 +116,27 @@ def label_gold(page: RenderedPage) -> str:
     return "\n".join([*extra, page.gold])
 
 
+def page_labels(page: RenderedPage) -> LineLabels:
+    """The page's lines aligned with its gold (headline and byline included)."""
+    return align_lines(split_lines(page.text), label_gold(page))
+
+
 def page_example(
-    page: RenderedPage, rule_filters: Sequence[Filter], trimmed: bool = False
+    page: RenderedPage,
+    rule_filters: Sequence[Filter],
+    line_labels: LineLabels | None = None,
+    trimmed: bool = False,
 ) -> Example:
-    """Features and aligned labels of one rendered page, seen after the rule filters."""
+    """Features and aligned labels of one rendered page, seen after the rule filters
+    (`line_labels`: the page's `page_labels`, when the caller has them already)."""
     tap = DraftTap()
     document = Document.from_text(page.text)
     Pipeline([*rule_filters, tap]).run(document)
     assert tap.draft is not None
     draft = tap.draft
     features = page_features(document, draft)
-    match = align_lines(document.lines, label_gold(page)).match
-    labels = np.array([(match[i] or 0.0) >= 0.5 for i in features.lines], dtype=np.int8)
+    content = (line_labels or page_labels(page)).content
+    labels = np.array([bool(content[i]) for i in features.lines], dtype=np.int8)
     row_tokens = tuple(tuple(tokens(draft.texts[i])) for i in features.lines)
     weights = np.array([1.0 if words else 0.0 for words in row_tokens], dtype=np.float32)
     kept = np.array([not draft.removed[i] for i in features.lines], dtype=bool)
@@ -145,7 +154,7 @@ def page_example(
     )
 
 
-def trimmed_page(page: RenderedPage) -> RenderedPage | None:
+def trimmed_page(page: RenderedPage, line_labels: LineLabels) -> RenderedPage | None:
     """The page cut to the lines from its first to its last content line, or None when
     nothing would be cut.
 
@@ -154,8 +163,8 @@ def trimmed_page(page: RenderedPage) -> RenderedPage | None:
     only saw whole pages learns that the last lines are footer and drops the article's
     ending; training on both versions teaches it that position alone is no evidence.
     """
-    lines = page.text.splitlines()
-    content = [i for i, c in enumerate(align_lines(lines, label_gold(page)).content) if c]
+    lines = split_lines(page.text)
+    content = [i for i, c in enumerate(line_labels.content) if c]
     if not content:
         return None
     first, last = content[0], content[-1]
@@ -176,8 +185,9 @@ def page_examples(
     for page in progress(pages):
         if page.gold_recall < MIN_GOLD_RECALL:
             continue
-        examples.append(page_example(page, rule_filters))
-        short = trimmed_page(page) if augment else None
+        line_labels = page_labels(page)
+        examples.append(page_example(page, rule_filters, line_labels))
+        short = trimmed_page(page, line_labels) if augment else None
         if short is not None:
             examples.append(page_example(short, rule_filters, trimmed=True))
     return examples
@@ -187,29 +197,6 @@ def page_examples(
 MIN_SCALE = 0.1
 # Rows binned at once when building the one-hot bin matrix (bounds the temporary memory).
 BIN_CHUNK_ROWS = 65_536
-
-
-@dataclass(frozen=True)
-class LinearStage:
-    """A fitted logistic stage: raw-column weights (standardisation folded in), per-bin
-    weights, optional hashed-word weights, and the bias."""
-
-    weights: np.ndarray
-    edges: np.ndarray
-    bin_weights: np.ndarray
-    hash_weights: np.ndarray
-    bias: float
-
-    def logits(self, columns: np.ndarray, features: PageFeatures | None = None) -> np.ndarray:
-        result = columns @ self.weights + self.bias
-        result = result + binned_sum(columns, self.edges, self.bin_weights)
-        if features is not None and len(self.hash_weights):
-            result = result + np.bincount(
-                features.hash_rows,
-                weights=self.hash_weights[features.hash_buckets],
-                minlength=len(features.lines),
-            )
-        return result
 
 
 def quantile_edges(columns: np.ndarray) -> np.ndarray:
@@ -356,8 +343,7 @@ def cross_fit(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> list
         stage = fit_second_stage([examples[i] for i in inside], [logits[i] for i in inside])
         for i, e in enumerate(examples):
             if e.fold in group:
-                revised = stage.logits(revision_columns(logits[i], e.features.dense))
-                result[i] = 1.0 / (1.0 + np.exp(-np.clip(revised, -30, 30)))
+                result[i] = sigmoid(stage.logits(revision_columns(logits[i], e.features.dense)))
     return [r for r in result if r is not None]
 
 
@@ -425,15 +411,8 @@ def fit_model(
     second = fit_second_stage(examples, logits)
     first = fit_first_stage(examples)
     return LineModel(
-        dense_weights=first.weights,
-        edges=first.edges,
-        bin_weights=first.bin_weights,
-        hash_weights=first.hash_weights,
-        bias=first.bias,
-        revision_weights=second.weights,
-        revision_edges=second.edges,
-        revision_bin_weights=second.bin_weights,
-        revision_bias=second.bias,
+        first=first,
+        revision=second,
         thresholds=thresholds or dict(FALLBACK_THRESHOLDS),
         info=info or {},
     )

@@ -17,6 +17,7 @@ from cleaner.model import (
     BINS,
     PRESETS,
     REVISION_FEATURES,
+    LinearStage,
     LineModel,
     default_model,
     load_model,
@@ -131,15 +132,20 @@ def _tiny_model(thresholds: dict[str, float] | None = None) -> LineModel:
     d, r = len(FEATURE_NAMES), len(REVISION_FEATURES)
     rng = np.random.default_rng(0)
     return LineModel(
-        dense_weights=rng.normal(size=d).astype(np.float32),
-        edges=np.sort(rng.normal(size=(d, BINS - 1)), axis=1).astype(np.float32),
-        bin_weights=rng.normal(size=(d, BINS)).astype(np.float32),
-        hash_weights=rng.normal(size=HASH_BUCKETS).astype(np.float32),
-        bias=0.1,
-        revision_weights=rng.normal(size=r).astype(np.float32),
-        revision_edges=np.sort(rng.normal(size=(r, BINS - 1)), axis=1).astype(np.float32),
-        revision_bin_weights=rng.normal(size=(r, BINS)).astype(np.float32),
-        revision_bias=-0.2,
+        first=LinearStage(
+            rng.normal(size=d).astype(np.float32),
+            np.sort(rng.normal(size=(d, BINS - 1)), axis=1).astype(np.float32),
+            rng.normal(size=(d, BINS)).astype(np.float32),
+            rng.normal(size=HASH_BUCKETS).astype(np.float32),
+            0.1,
+        ),
+        revision=LinearStage(
+            rng.normal(size=r).astype(np.float32),
+            np.sort(rng.normal(size=(r, BINS - 1)), axis=1).astype(np.float32),
+            rng.normal(size=(r, BINS)).astype(np.float32),
+            np.zeros(0, np.float32),
+            -0.2,
+        ),
         thresholds=thresholds or {"precision": 0.2, "balanced": 0.5, "recall": 0.7},
         info={"note": "test"},
     )

@@ -16,8 +16,9 @@ Each record gets a unique first line. It measures:
    1.5x of the smallest corpus's (wait4's ru_maxrss would not do: Linux carries a child's
    peak across exec, so it would count this benchmark's own memory at fork time);
 3. the batch layer's overhead: `run_batch` with one worker in this process against calling
-   `Cleaner.clean` on the same texts already in memory (median CPU time of interleaved
-   runs, so that other work on the machine does not count); target < 10%.
+   `Cleaner.clean` on the same texts already in memory, in CPU time (median of interleaved
+   runs) and in instructions counted by callgrind, which are the same whatever else the
+   machine does (bench_overhead.py); target < 10%.
 
 Wall-clock speed-up needs idle cores: with other sessions busy, Linux's autogroup
 scheduling gives each session a fair share, however many processes it runs. So the table
@@ -41,7 +42,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -52,8 +52,10 @@ except ImportError:  # run from a checkout that was not pip-installed
     import cleaner
 
 from cleaner import CleanerConfig
-from cleaner.batch import run_batch
 from cleaner.records import cleaner_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_overhead import cpu_overhead, instruction_overhead, overhead_rows
 
 REPO = Path(__file__).resolve().parent.parent
 # Shards of a generated corpus: at most this big, and at least this many (so that two
@@ -62,7 +64,6 @@ SHARD_MAX_BYTES = 64_000_000
 SHARD_MIN_COUNT = 8
 SPEEDUP_TARGET = 1.8
 RSS_GROWTH_TARGET = 1.5
-OVERHEAD_TARGET = 0.10
 RSS_SAMPLE_SECONDS = 0.2
 TOWNS = ("Alder Valley", "Bayport", "Millbrook", "Quarrytown", "Tidewater", "Northfork")
 
@@ -230,38 +231,6 @@ def median_run(results: list[dict]) -> dict:
     return best
 
 
-def measure_overhead(
-    work: Path, repeat: int, config: CleanerConfig
-) -> tuple[list[float], list[float]]:
-    """CPU seconds of run_batch (one worker, this process) and of Cleaner.clean on the same
-    texts already in memory, one of each per round. One untimed pass first: the Cleaner's
-    lookup caches fill on the first documents, and whichever ran first would pay for it."""
-    source = work / "speed"
-    texts = [
-        json.loads(line)["text"]
-        for shard in sorted(source.glob("*.jsonl"))
-        for line in shard.read_bytes().splitlines()
-    ]
-    clean = cleaner_for(config).clean
-    direct: list[float] = []
-    batch: list[float] = []
-    for text in texts:
-        clean(text)
-    for _ in range(repeat):
-        direct.append(timed(lambda: [clean(text) for text in texts]))
-        shutil.rmtree(work / "out-batch", ignore_errors=True)
-        batch.append(timed(lambda: run_batch(source, work / "out-batch", config=config, jobs=1)))
-    shutil.rmtree(work / "out-batch", ignore_errors=True)
-    return batch, direct
-
-
-def timed(function: Callable[[], object]) -> float:
-    """CPU seconds of this process (single-threaded work: what it cost, whatever else runs)."""
-    started = time.process_time()
-    function()
-    return time.process_time() - started
-
-
 def measure_memory(
     work: Path, sizes: list[int], flags: list[str], texts: list[str]
 ) -> dict[int, dict]:
@@ -324,14 +293,16 @@ def main() -> None:
         print("control: Cleaner.clean in 1 and 2 processes ...", file=sys.stderr)
         control = measure_control(texts, config, args.repeat)
         print("overhead: run_batch vs Cleaner.clean ...", file=sys.stderr)
-        batch, direct = measure_overhead(work, args.repeat, config)
+        cpu = cpu_overhead(work / "speed", work / "out-batch", args.repeat, config)
+        print("overhead: instructions under callgrind (a few minutes) ...", file=sys.stderr)
+        instructions = instruction_overhead(work / "speed", work, args.pipeline)
         print("memory ...", file=sys.stderr)
         memory = measure_memory(work, sizes, flags, texts)
-    print_table(speed, control, batch, direct, memory)
+    print_table(speed, control, overhead_rows(cpu, instructions), memory)
 
 
 def print_table(
-    speed: dict[int, dict], control: float, batch: list[float], direct: list[float], memory: dict
+    speed: dict[int, dict], control: float, overhead: list[tuple[str, str, str, str]], memory: dict
 ) -> None:
     rows = []
     for jobs, run in speed.items():
@@ -366,17 +337,7 @@ def print_table(
         target = "" if first else f"<= {RSS_GROWTH_TARGET}x of {human(min(memory))}"
         mark = "" if first else verdict(growth <= RSS_GROWTH_TARGET)
         rows.append((f"peak RSS, {human(size)} corpus ({rate:.1f} MB/s)", value, target, mark))
-    batch_s, direct_s = statistics.median(batch), statistics.median(direct)
-    overhead = batch_s / direct_s - 1
-    best = min(batch) / min(direct) - 1  # noise only ever adds time
-    rows.append(
-        (
-            "batch overhead vs Cleaner.clean",
-            f"{overhead:+.1%} median ({batch_s:.2f} vs {direct_s:.2f} CPU s), {best:+.1%} best",
-            f"< {OVERHEAD_TARGET:.0%}",
-            verdict(overhead < OVERHEAD_TARGET),
-        )
-    )
+    rows += overhead
     print("| measure | value | target | verdict |")
     print("|---|---|---|---|")
     for row in rows:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,17 @@ class Task:
     mtime_ns: int
 
 
+# A removal's (filter, rule) pair, read in C: counting is per removal, so it must be cheap.
+_FILTER_RULE = attrgetter("filter", "rule")
+
+
 @dataclass(slots=True)
 class Stats:
     """Counts for the run report, added up over tasks. `bytes_in`/`bytes_out` are the
     documents as read and as written (a file, or a record's line without its line end,
     uncompressed); `files_bytes` the input file bytes read (compressed, for .gz), which is
-    what throughput is measured in."""
+    what throughput is measured in. `removals` counts (filter, rule) pairs; the report's
+    per-filter and per-rule totals are derived from it (`by_filter`, `by_rule`)."""
 
     files_bytes: int = 0
     documents_in: int = 0
@@ -105,8 +111,7 @@ class Stats:
     documents_emptied: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
-    by_filter: Counter[str] = field(default_factory=Counter)
-    by_rule: Counter[str] = field(default_factory=Counter)
+    removals: Counter[tuple[str, str | None]] = field(default_factory=Counter)
 
     def add(self, other: Stats) -> None:
         for item in dataclass_fields(self):  # numbers add up, and so do Counters
@@ -114,30 +119,48 @@ class Stats:
 
     def count(self, source: str, cleaned: Cleaned | None, bytes_in: int, bytes_out: int) -> None:
         """Count one document written: its bytes, and what cleaning removed (None: it was
-        passed through uncleaned). `source.strip()` copies a page: only done when needed."""
+        passed through uncleaned). `source.strip()` copies a page: only done when needed.
+        The removals are counted by `Counter.update` over a C-level map: a per-removal
+        Python loop here cost a tenth of the rules-only cleaning time."""
         self.documents_out += 1
         self.bytes_in += bytes_in
         self.bytes_out += bytes_out
         if cleaned is None:
             return
         self.documents_emptied += not cleaned.text and bool(source.strip())
-        by_filter, by_rule = self.by_filter, self.by_rule
-        for removal in cleaned.removals:
-            by_filter[removal.filter] += 1
-            by_rule[removal.rule or f"{removal.filter} {SCORED}"] += 1
+        self.removals.update(map(_FILTER_RULE, cleaned.removals))
+
+    @property
+    def by_filter(self) -> Counter[str]:
+        totals: Counter[str] = Counter()
+        for (name, _rule), count in self.removals.items():
+            totals[name] += count
+        return totals
+
+    @property
+    def by_rule(self) -> Counter[str]:
+        """Removals per rule id; a learned filter's removals name no rule and are counted
+        as `FILTER (scored)`."""
+        totals: Counter[str] = Counter()
+        for (name, rule), count in self.removals.items():
+            totals[rule or f"{name} {SCORED}"] += count
+        return totals
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            item.name: getattr(self, item.name) for item in dataclass_fields(self)
+            item.name: getattr(self, item.name)
+            for item in dataclass_fields(self)
+            if item.name != "removals"
         }
-        out["by_filter"], out["by_rule"] = dict(self.by_filter), dict(self.by_rule)
+        pairs = sorted(self.removals.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+        out["removals"] = [[name, rule, count] for (name, rule), count in pairs]
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Stats:
         data = dict(data)
-        by_filter, by_rule = Counter(data.pop("by_filter")), Counter(data.pop("by_rule"))
-        return cls(**data, by_filter=by_filter, by_rule=by_rule)
+        removals = Counter({(name, rule): count for name, rule, count in data.pop("removals")})
+        return cls(**data, removals=removals)
 
 
 @dataclass(slots=True)

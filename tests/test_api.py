@@ -149,6 +149,48 @@ def test_title_case_is_what_makes_a_section_marker():
     assert RULES_ONLY.clean(text) == text
 
 
+LONG_COMMENT = (
+    "I walked across the old bridge every morning for twenty years and I still think the "
+    "council should have repaired it instead of building a new one beside it."
+)
+
+
+def comment_thread(header: str) -> list[str]:
+    """A header, then a thread whose one long comment is the page's longest prose run."""
+    return [
+        header,
+        "Pat Moreno says:",
+        "March 3, 2026 at 9:14 am",
+        "Finally.",
+        "Sam Okafor says:",
+        "March 3, 2026 at 11:02 am",
+        *[LONG_COMMENT] * 4,
+    ]
+
+
+def test_comment_thread_goes_even_when_a_comment_is_the_longest_run():
+    # The article is two runs of prose split by a list; one reader wrote four paragraphs.
+    body = ["Bridge vote", PROSE, PROSE_2, "What changes:", "Piers", "Deck", PROSE, PROSE_2, PROSE]
+    header = "14 Responses to “Council votes to fund the new bridge over the river”"
+    cleaned = RULES_ONLY.explain("\n".join(body + comment_thread(header)))
+    assert cleaned.text == "\n".join(body)
+    assert {r.rule for r in cleaned.removals} == {"comments/comment-section"}
+
+
+def test_comment_thread_needs_an_article_above_it():
+    # A forum page: a short opening post, then the replies, which are the content.
+    text = "\n".join(["Bridge vote", PROSE, *comment_thread("12 Comments")])
+    cleaned = RULES_ONLY.explain(text)
+    assert not [r for r in cleaned.removals if r.filter == "tail-rules"]
+    assert cleaned.text.count(LONG_COMMENT) == 4 and "Finally." in cleaned.text
+
+
+def test_a_long_line_that_starts_with_a_count_is_not_a_header():
+    survey = "12 responses to the survey were received by the clerk before the deadline."
+    text = "\n".join([PROSE, PROSE_2, PROSE, survey, PROSE_2])
+    assert RULES_ONLY.clean(text) == text
+
+
 class DropLorem:
     """A user's own filter: any object with a name and a propose method."""
 

@@ -245,6 +245,25 @@ class TailRuleFilter:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self._dispatch = RuleDispatch(self.rules)
+        self._titled_chars = max((r.max_chars for r in self.rules if _comment_like(r)), default=0)
+
+    def _titled_markers(self, keys: Sequence[str | None], markers: list[Rule | None]) -> None:
+        """Comment-section headers that carry the article's title ("38 comments to Why the
+        ferry stopped?", "5 thoughts on ...") are longer than a heading. They start with the
+        count, which keeps this second look to few lines, and a title does not end with a
+        full stop, which a sentence that starts with a count does."""
+        limit = self._titled_chars
+        for index, key in enumerate(keys):
+            if (
+                key
+                and markers[index] is None
+                and key[:1].isdigit()
+                and len(key) <= limit
+                and not key.endswith(".")
+            ):
+                rule = self._dispatch.match(key)
+                if rule is not None and _comment_like(rule):
+                    markers[index] = rule
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
@@ -264,6 +283,8 @@ class TailRuleFilter:
             else None
             for key in document.keys
         ]
+        if self._titled_chars:
+            self._titled_markers(document.keys, markers)
         if not any(markers):
             return
         survivors = [

@@ -19,7 +19,11 @@ rules say `guard = "article-above"`: the marker cuts when there is an article ab
 the page's longest run of prose (the article: comments come a paragraph or two at a time,
 between names and dates) starts above it too. The second test alone is not enough: a
 "Comments (12)" link under a headline, or a sidebar's "5 Responses to ..." above the story,
-may follow 60 words of teaser text.
+may follow 60 words of teaser text. One reader who writes more than the article's longest
+run breaks the longest-run test, so a thread is also recognised by its stamps ("Pat says:",
+"March 3, 2026 at 9:14 am"): two or more below the header, the first right under it, and
+an article of twice the usual minimum above it. Forum pages, whose replies are the
+content, rarely pass: their opening post is short.
 
 Markers are judged from the last to the first, and a tail that goes is gone for the
 markers above it: each marker is judged on what will really follow it in the output. With
@@ -33,6 +37,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Generic, TypeVar
+
+import regex
 
 from cleaner.text import ends_like_sentence, word_count
 
@@ -52,6 +58,24 @@ MIN_ARTICLE_WORDS = 60
 # Teaser summaries are one line each; the article is most of the page's prose. A "tail" with
 # more prose than this share of the article's is more likely the article's second half.
 MAX_TAIL_PROSE_SHARE = 0.5
+
+# A reader comment's stamp line: who wrote it and when ("August 2nd, 2012 at 12:36 pm",
+# "October 18, 2012 8:44 PM", "Anonymous said...", "Pat says:", "3 hours ago"). Short
+# lines only; comment threads put one between every two comments.
+THREAD_STAMP = regex.compile(
+    r"""(?ix)
+    (?=.{0,80}$)
+    (?: .{0,40}\b(?:said|says|wrote)\s?(?:\.\.\.|…|:)
+      | .{0,50}\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?\b.{0,20}
+      | (?:about\s)?\d{1,3}\s(?:minutes?|hours?|days?|weeks?|months?|years?)\sago
+    )"""
+)
+# Stamps after a comment-section header that show a thread follows it: at least this many,
+# the first within THREAD_NEAR lines of the header. Then the page's longest prose run may
+# be one long comment, and an article of THREAD_ARTICLE_WORDS above the header is enough.
+THREAD_STAMPS = 2
+THREAD_NEAR = 8
+THREAD_ARTICLE_WORDS = 2 * MIN_ARTICLE_WORDS
 
 MarkerT = TypeVar("MarkerT")
 
@@ -156,21 +180,36 @@ def find_tail(
     if first is None:
         return None
     cut: TailCut[MarkerT] | None = None
-    after = run = best = 0
+    after = run = best = stamps = 0
+    nearest_stamp = len(words)  # the closest stamp line below the scan
     article_start: int | None = None  # computed only if a lenient marker is met
+    # Stamps are looked for only on pages with a comment-section header past `first`.
+    threads = any(m is not None and lenient(m) for m in markers[first:])
     for index in range(len(words) - 1, first - 1, -1):
         marker = markers[index]
         if marker is not None:
             easy = lenient(marker)
             if easy and article_start is None:
                 article_start = main_run_start(words, survivors)
-            below_article = not easy or (article_start is not None and article_start < index)
+            thread = (
+                stamps >= THREAD_STAMPS
+                and nearest_stamp - index <= THREAD_NEAR
+                and before[index] >= THREAD_ARTICLE_WORDS
+            )
+            below_article = (
+                not easy or thread or (article_start is not None and article_start < index)
+            )
             if below_article and opens_tail(easy, best, after, before[index]):
                 cut = TailCut(index, marker, best, after, before[index], easy)
-                after = run = best = 0  # the tail goes: markers above see nothing of it
+                after = run = best = stamps = 0  # the tail goes: markers above see nothing
+                nearest_stamp = len(words)
                 continue
-        if survivors[index] is None:
+        line = survivors[index]
+        if line is None:
             continue  # removed and blank lines neither break nor extend a run
+        if threads and THREAD_STAMP.match(line):
+            stamps += 1
+            nearest_stamp = index
         after += words[index]
         run = run + 1 if words[index] else 0
         best = max(best, run)

@@ -24,6 +24,7 @@ from cleaner.text import cut_spans, line_key
 # character bound skips long lines before any normalising work.
 TAIL_MARKER_MAX_WORDS = 8
 TAIL_MARKER_MAX_CHARS = DEFAULT_MAX_CHARS
+DIGITS = frozenset("0123456789")
 
 # How many leading characters pick the candidate rules, and how many prefixes each filter
 # remembers. Three characters split the rules finely; when they leave DISPATCH_CROWD or more
@@ -247,23 +248,15 @@ class TailRuleFilter:
         self._dispatch = RuleDispatch(self.rules)
         self._titled_chars = max((r.max_chars for r in self.rules if _comment_like(r)), default=0)
 
-    def _titled_markers(self, keys: Sequence[str | None], markers: list[Rule | None]) -> None:
-        """Comment-section headers that carry the article's title ("38 comments to Why the
-        ferry stopped?", "5 thoughts on ...") are longer than a heading. They start with the
-        count, which keeps this second look to few lines, and a title does not end with a
-        full stop, which a sentence that starts with a count does."""
-        limit = self._titled_chars
-        for index, key in enumerate(keys):
-            if (
-                key
-                and markers[index] is None
-                and key[:1].isdigit()
-                and len(key) <= limit
-                and not key.endswith(".")
-            ):
-                rule = self._dispatch.match(key)
-                if rule is not None and _comment_like(rule):
-                    markers[index] = rule
+    def _titled(self, key: str) -> Rule | None:
+        """A comment-section header that carries the article's title ("38 comments to Why
+        the ferry stopped?", "5 thoughts on ...") is longer than a heading. It starts with
+        the count (the caller checks), and a title does not end with a full stop, which a
+        sentence that starts with a count does."""
+        if len(key) > self._titled_chars or key.endswith("."):
+            return None
+        rule = self._dispatch.match(key)
+        return rule if rule is not None and _comment_like(rule) else None
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
@@ -273,18 +266,26 @@ class TailRuleFilter:
         # A marker is a short standalone heading, not a sentence that starts the same way:
         # at most TAIL_MARKER_MAX_CHARS and TAIL_MARKER_MAX_WORDS (keys have single spaces).
         # The cheap tests come first: this runs on every line of every document.
-        short, width = self._dispatch.short_rules_for, DISPATCH_PREFIX_CHARS
+        # Longer lines that start with a count may be a titled comment header (`_titled`).
+        short, width, match = (
+            self._dispatch.short_rules_for,
+            DISPATCH_PREFIX_CHARS,
+            self._dispatch.match,
+        )
         markers = [
-            self._dispatch.match(key)
+            (
+                match(key)
+                if len(key) <= TAIL_MARKER_MAX_CHARS
+                and key.count(" ") < TAIL_MARKER_MAX_WORDS
+                and short(key[:width])
+                else self._titled(key)
+                if key[0] in DIGITS
+                else None
+            )
             if key
-            and len(key) <= TAIL_MARKER_MAX_CHARS
-            and key.count(" ") < TAIL_MARKER_MAX_WORDS
-            and short(key[:width])
             else None
             for key in document.keys
         ]
-        if self._titled_chars:
-            self._titled_markers(document.keys, markers)
         if not any(markers):
             return
         survivors = [

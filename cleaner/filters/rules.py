@@ -24,7 +24,6 @@ from cleaner.text import cut_spans, line_key
 # character bound skips long lines before any normalising work.
 TAIL_MARKER_MAX_WORDS = 8
 TAIL_MARKER_MAX_CHARS = DEFAULT_MAX_CHARS
-DIGITS = frozenset("0123456789")
 
 # How many leading characters pick the candidate rules, and how many prefixes each filter
 # remembers. Three characters split the rules finely; when they leave DISPATCH_CROWD or more
@@ -246,17 +245,9 @@ class TailRuleFilter:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self._dispatch = RuleDispatch(self.rules)
-        self._titled_chars = max((r.max_chars for r in self.rules if _comment_like(r)), default=0)
-
-    def _titled(self, key: str) -> Rule | None:
-        """A comment-section header that carries the article's title ("38 comments to Why
-        the ferry stopped?", "5 thoughts on ...") is longer than a heading. It starts with
-        the count (the caller checks), and a title does not end with a full stop, which a
-        sentence that starts with a count does."""
-        if len(key) > self._titled_chars or key.endswith("."):
-            return None
-        rule = self._dispatch.match(key)
-        return rule if rule is not None and _comment_like(rule) else None
+        lenient = tuple(rule for rule in self.rules if _comment_like(rule))
+        self._lenient = RuleDispatch(lenient)
+        self._titled_chars = max((rule.max_chars for rule in lenient), default=0)
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
@@ -266,20 +257,20 @@ class TailRuleFilter:
         # A marker is a short standalone heading, not a sentence that starts the same way:
         # at most TAIL_MARKER_MAX_CHARS and TAIL_MARKER_MAX_WORDS (keys have single spaces).
         # The cheap tests come first: this runs on every line of every document.
-        # Longer lines that start with a count may be a titled comment header (`_titled`).
-        short, width, match = (
-            self._dispatch.short_rules_for,
-            DISPATCH_PREFIX_CHARS,
-            self._dispatch.match,
-        )
+        # A comment-section header may be longer than a heading: it can carry the article's
+        # title ("38 comments to Why the ferry stopped?", "One thought on ...") or a prompt
+        # ("{ 24 comments… read them below or add one }"). So lines that fail the heading test
+        # are tried against the comment-section rules alone, up to their own `max_chars`,
+        # unless they end in a full stop (a sentence). Inline: this runs on every line.
+        short, match = self._dispatch.short_rules_for, self._dispatch.match
+        titled_short, titled_match = self._lenient.short_rules_for, self._lenient.match
+        titled_chars, width = self._titled_chars, DISPATCH_PREFIX_CHARS
         markers = [
             (
-                match(key)
-                if len(key) <= TAIL_MARKER_MAX_CHARS
-                and key.count(" ") < TAIL_MARKER_MAX_WORDS
-                and short(key[:width])
-                else self._titled(key)
-                if key[0] in DIGITS
+                (match(key) if short(key[:width]) else None)
+                if len(key) <= TAIL_MARKER_MAX_CHARS and key.count(" ") < TAIL_MARKER_MAX_WORDS
+                else titled_match(key)
+                if key[-1] != "." and len(key) <= titled_chars and titled_short(key[:width])
                 else None
             )
             if key

@@ -21,8 +21,8 @@ between names and dates) starts above it too. The second test alone is not enoug
 "Comments (12)" link under a headline, or a sidebar's "5 Responses to ..." above the story,
 may follow 60 words of teaser text. One reader who writes more than the article's longest
 run breaks the longest-run test, so a thread is also recognised by its stamps ("Pat says:",
-"March 3, 2026 at 9:14 am"): two or more below the header, the first right under it, and
-an article of twice the usual minimum above it. Forum pages, whose replies are the
+"March 3, 2026 at 9:14 am"): the first within a few lines of the header, the next within
+a comment's length of it, and an article of twice the usual minimum above the header. Forum pages, whose replies are the
 content, rarely pass: their opening post is short.
 
 Markers are judged from the last to the first, and a tail that goes is gone for the
@@ -63,18 +63,19 @@ MAX_TAIL_PROSE_SHARE = 0.5
 # "October 18, 2012 8:44 PM", "Anonymous said...", "Pat says:", "3 hours ago"). Short
 # lines only; comment threads put one between every two comments.
 THREAD_STAMP = regex.compile(
-    r"""(?ix)
-    (?=.{0,80}$)
-    (?: .{0,40}\b(?:said|says|wrote)\s?(?:\.\.\.|…|:)
-      | .{0,50}\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?\b.{0,20}
-      | (?:about\s)?\d{1,3}\s(?:minutes?|hours?|days?|weeks?|months?|years?)\sago
-    )"""
+    r"\b(?:said|says|wrote)\s?(?:\.\.\.|…|:)"  # Pat says:
+    r"|\d:\d\d\b"  # 9:14 am
+    r"|\b\d{1,3}\s(?:minute|hour|day|week|month|year)s?\sago\b",  # 3 hours ago
+    regex.IGNORECASE,
 )
-# Stamps after a comment-section header that show a thread follows it: at least this many,
-# the first within THREAD_NEAR lines of the header. Then the page's longest prose run may
-# be one long comment, and an article of THREAD_ARTICLE_WORDS above the header is enough.
+STAMP_MAX_CHARS = 80
+# A thread under a comment-section header: THREAD_STAMPS stamps, the first within
+# THREAD_NEAR lines of the header and each next within THREAD_SPAN lines of the one before.
+# Then the page's longest prose run may be one long comment, and an article of
+# THREAD_ARTICLE_WORDS above the header is enough to cut.
 THREAD_STAMPS = 2
 THREAD_NEAR = 8
+THREAD_SPAN = 40
 THREAD_ARTICLE_WORDS = 2 * MIN_ARTICLE_WORDS
 
 MarkerT = TypeVar("MarkerT")
@@ -131,6 +132,22 @@ def opens_tail(lenient: bool, longest_run: int, prose_after: int, prose_before: 
     return not keeps_going(longest_run, prose_after, prose_before)
 
 
+def thread_follows(survivors: Sequence[str | None], index: int, end: int) -> bool:
+    """Whether stamp lines show a comment thread right under line `index` (up to `end`,
+    where a tail already cut begins). Looks at most THREAD_NEAR + THREAD_SPAN lines per
+    stamp, so a page of many headers stays linear."""
+    found, limit, line_no = 0, min(end, index + 1 + THREAD_NEAR), index + 1
+    while line_no < limit:
+        line = survivors[line_no]
+        if line is not None and len(line) <= STAMP_MAX_CHARS and THREAD_STAMP.search(line):
+            found += 1
+            if found == THREAD_STAMPS:
+                return True
+            limit = min(end, line_no + 1 + THREAD_SPAN)
+        line_no += 1
+    return False
+
+
 def main_run_start(words: Sequence[int], survivors: Sequence[str | None]) -> int:
     """First line of the run of consecutive prose lines with the most prose words: where the
     article is. Removed and blank lines neither break nor extend a run; other lines break it."""
@@ -180,36 +197,28 @@ def find_tail(
     if first is None:
         return None
     cut: TailCut[MarkerT] | None = None
-    after = run = best = stamps = 0
-    nearest_stamp = len(words)  # the closest stamp line below the scan
+    after = run = best = 0
     article_start: int | None = None  # computed only if a lenient marker is met
-    # Stamps are looked for only on pages with a comment-section header past `first`.
-    threads = any(m is not None and lenient(m) for m in markers[first:])
     for index in range(len(words) - 1, first - 1, -1):
         marker = markers[index]
         if marker is not None:
             easy = lenient(marker)
             if easy and article_start is None:
                 article_start = main_run_start(words, survivors)
-            thread = (
-                stamps >= THREAD_STAMPS
-                and nearest_stamp - index <= THREAD_NEAR
-                and before[index] >= THREAD_ARTICLE_WORDS
-            )
             below_article = (
-                not easy or thread or (article_start is not None and article_start < index)
+                not easy
+                or (article_start is not None and article_start < index)
+                or (
+                    before[index] >= THREAD_ARTICLE_WORDS
+                    and thread_follows(survivors, index, len(words) if cut is None else cut.start)
+                )
             )
             if below_article and opens_tail(easy, best, after, before[index]):
                 cut = TailCut(index, marker, best, after, before[index], easy)
-                after = run = best = stamps = 0  # the tail goes: markers above see nothing
-                nearest_stamp = len(words)
+                after = run = best = 0  # the tail goes: markers above see nothing of it
                 continue
-        line = survivors[index]
-        if line is None:
+        if survivors[index] is None:
             continue  # removed and blank lines neither break nor extend a run
-        if threads and THREAD_STAMP.match(line):
-            stamps += 1
-            nearest_stamp = index
         after += words[index]
         run = run + 1 if words[index] else 0
         best = max(best, run)

@@ -34,11 +34,12 @@ MARGIN = 0.02
 MAX_RENDER_GAP = 0.05  # on 40 pages; the full datasets stay within 0.03 (README)
 PAGE_TYPES = frozenset({"article"})
 # Measured F1 of rules + model on the gate subset (innertext, soup) with the shipped model
-# of 2026-11-22; the test subtracts MARGIN.
+# of 2026-11-22 and the comment-thread rules; the test subtracts MARGIN. (cleaneval's soup
+# figure fell from 0.886 with those rules: some of its gold keeps reader comments.)
 MEASURED_F1 = {
-    "cleaneval": (0.919, 0.886),
+    "cleaneval": (0.919, 0.871),
     "cleanportaleval": (0.979, 0.959),
-    "dragnet": (0.729, 0.730),
+    "dragnet": (0.787, 0.797),
     "l3s_gn1": (0.854, 0.880),
     "readability": (0.846, 0.842),
     "wcxb_dev": (0.960, 0.957),

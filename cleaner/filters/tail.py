@@ -22,8 +22,8 @@ between names and dates) starts above it too. The second test alone is not enoug
 may follow 60 words of teaser text. One reader who writes more than the article's longest
 run breaks the longest-run test, so a thread is also recognised by its stamps ("Pat says:",
 "March 3, 2026 at 9:14 am"): the first within a few lines of the header, the next within
-a comment's length of it, and an article of twice the usual minimum above the header. Forum pages, whose replies are the
-content, rarely pass: their opening post is short.
+a comment's length of it, and an article of twice the usual minimum above the header.
+Forum pages, whose replies are the content, rarely pass: their opening post is short.
 
 Markers are judged from the last to the first, and a tail that goes is gone for the
 markers above it: each marker is judged on what will really follow it in the output. With

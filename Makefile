@@ -46,6 +46,8 @@ test: setup browser
 bench: $(BENCH_STAMP)
 	$(PY) bench/bench_text.py
 	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_html.py
+	$(PY) bench/bench_profile.py
 
 lint: setup
 	$(VENV)/bin/ruff check cleaner tests bench

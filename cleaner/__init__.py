@@ -1,12 +1,19 @@
 """cleaner: strip ads, video-player text and site tails from scraped articles.
 
-Public API: `clean_text`, `explain_text`, `Cleaner`, and the nouns `Document`, `Removal`,
-`Cleaned`. See README.md for usage.
+Public API: `clean_text`, `explain_text`, `clean_html`, `explain_html`, `Cleaner`, and the
+nouns `Document`, `Removal`, `Cleaned`. See README.md for usage.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from cleaner.api import Cleaner, CleanerConfig, clean_text, explain_text
+from cleaner.api import (
+    Cleaner,
+    CleanerConfig,
+    clean_html,
+    clean_text,
+    explain_html,
+    explain_text,
+)
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.rulepack import Rule, RuleError, RulePack, load_pack
 
@@ -25,7 +32,9 @@ __all__ = [
     "RuleError",
     "RulePack",
     "__version__",
+    "clean_html",
     "clean_text",
+    "explain_html",
     "explain_text",
     "load_pack",
 ]

@@ -11,11 +11,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from cleaner.backends import DEFAULT_BACKEND, check_backend
 from cleaner.document import Cleaned, Document
 from cleaner.filters.learned import LearnedFilter
+from cleaner.filters.profile import ProfileFilter
 from cleaner.filters.rules import rule_filters
 from cleaner.model import DEFAULT_PRESET, PRESETS, default_model, load_model
 from cleaner.pipeline import Filter, Pipeline
+from cleaner.profile import read_profile
 from cleaner.rulepack import RulePack, builtin_packs, check_unique, resolve_packs
 
 # `model="default"` is the line model shipped in cleaner/models; a path names a model file
@@ -34,6 +37,10 @@ class CleanerConfig:
     `cleaner train`, or None for rules only.
     `preset`: how eagerly the model removes: "precision" (only sure calls, keeps the most
     article), "balanced" (best F1 in validation) or "recall" (removes more boilerplate).
+    `profile`: the path of a site profile from `cleaner learn` (repeated-block filter), or
+    None. A path, not a loaded profile, so worker processes load it themselves.
+    `html_backend`: how `clean_html` reads a page: "trafilatura" (its extraction, then the
+    rules) or "fast" (our DOM blocks, DOM rules, rules and model); see `cleaner.backends`.
     """
 
     rules: tuple[RulePack, ...] = ()
@@ -41,6 +48,8 @@ class CleanerConfig:
     disabled_rules: frozenset[str] = frozenset()
     model: str | None = DEFAULT_MODEL
     preset: str = DEFAULT_PRESET
+    profile: str | None = None
+    html_backend: str = DEFAULT_BACKEND
 
     def packs(self) -> tuple[RulePack, ...]:
         """The packs in force, minus disabled rules and packs."""
@@ -61,8 +70,9 @@ class Cleaner:
 
     Configure once and reuse: `rules` adds packs, `disabled_rules` leaves rules or packs
     out, `model=None` asks for rules only (or names a model file), `preset` picks the
-    model's threshold, and `filters` replaces the pipeline's list of filters outright (any
-    objects with a `name` and a `propose` method, see `Filter`).
+    model's threshold, `profile` adds the repeated-block filter of a site profile (a file
+    from `cleaner learn`), and `filters` replaces the pipeline's list of filters outright
+    (any objects with a `name` and a `propose` method, see `Filter`).
 
     >>> Cleaner(model=None).clean("Budget passes\\nADVERTISEMENT\\nThe council voted 5-2.")
     'Budget passes\\nThe council voted 5-2.'
@@ -78,6 +88,8 @@ class Cleaner:
         disabled_rules: Iterable[str] = (),
         filters: Sequence[Filter] | None = None,
         config: CleanerConfig | None = None,
+        profile: str | Path | None = None,
+        backend: str | None = None,
     ) -> None:
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
@@ -89,8 +101,12 @@ class Cleaner:
             disabled_rules=base.disabled_rules | frozenset(disabled_rules),
             model=None if model is None else str(model),
             preset=preset,
+            profile=base.profile if profile is None else str(profile),
+            html_backend=base.html_backend if backend is None else check_backend(backend),
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
+        # Filters that judge a page by its site (the profile filter) get it per call.
+        self._site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
 
     @classmethod
     def from_config(cls, config: CleanerConfig) -> Cleaner:
@@ -100,8 +116,8 @@ class Cleaner:
 
     def default_filters(self) -> list[Filter]:
         """The filters this configuration runs: the rule filters of the packs in force, then
-        the learned filter (unless `model=None`). Pass `filters=` to run your own list
-        instead (for instance these plus your own)."""
+        the learned filter (unless `model=None`), then the profile filter (with `profile`).
+        Pass `filters=` to run your own list instead (for instance these plus your own)."""
         filters = rule_filters(self.config.packs())
         model = self.config.model
         if model is not None:
@@ -112,20 +128,50 @@ class Cleaner:
                 )
             line_model = default_model() if model == DEFAULT_MODEL else load_model(model)
             filters.append(LearnedFilter(line_model, self.config.preset))
+        if self.config.profile is not None:
+            # Last: the model judges the page as scraped (the shape it was trained on), so
+            # the profile's removals add to the model's and never change them.
+            filters.append(ProfileFilter(read_profile(self.config.profile)))
         return filters
 
-    def explain(self, text: str) -> Cleaned:
-        """The cleaned text plus every removal: line, span, filter, rule and reason."""
+    def explain(self, text: str, *, site: str | None = None) -> Cleaned:
+        """The cleaned text plus every removal: line, span, filter, rule and reason.
+
+        `site` names the page's site for the profile filter (`cleaner.profile.site_of_url`
+        gives it from a URL); without it that filter infers the site from the page."""
         if not isinstance(text, str):
             raise TypeError(
                 f"clean/explain take str, not {type(text).__name__}; decode bytes first "
                 "(e.g. data.decode('utf-8', errors='replace'))"
             )
-        return self.pipeline.run(Document.from_text(text))
+        pipeline = self.pipeline
+        if site is not None and self._site_aware:
+            pipeline = Pipeline([_bind_site(step, site) for step in pipeline.filters])
+        return pipeline.run(Document.from_text(text))
 
-    def clean(self, text: str) -> str:
-        """Only the cleaned text: what `explain(text).text` returns."""
-        return self.explain(text).text
+    def clean(self, text: str, *, site: str | None = None) -> str:
+        """Only the cleaned text: what `explain(text, site=site).text` returns."""
+        return self.explain(text, site=site).text
+
+    def explain_html(
+        self, html: str | bytes, url: str | None = None, *, backend: str | None = None
+    ) -> Cleaned:
+        """A page's cleaned main text plus every removal (`backend`: "trafilatura" or
+        "fast"; default this Cleaner's `html_backend`). Bytes are decoded like a browser."""
+        from cleaner.html import explain_html  # trafilatura is imported only for HTML
+
+        return explain_html(html, url, self, backend)
+
+    def clean_html(
+        self, html: str | bytes, url: str | None = None, *, backend: str | None = None
+    ) -> str:
+        """Only the cleaned main text of a page: what `explain_html(...).text` returns."""
+        return self.explain_html(html, url, backend=backend).text
+
+
+def _bind_site(step: Filter, site: str) -> Filter:
+    bind = getattr(step, "for_site", None)
+    return step if bind is None else bind(site)
 
 
 @cache
@@ -142,3 +188,15 @@ def clean_text(text: str) -> str:
 def explain_text(text: str) -> Cleaned:
     """Clean with the default pipeline and say why every removed piece went."""
     return default_cleaner().explain(text)
+
+
+def clean_html(html: str | bytes, url: str | None = None, *, backend: str | None = None) -> str:
+    """A page's main text, cleaned with the default pipeline and `backend`."""
+    return default_cleaner().clean_html(html, url, backend=backend)
+
+
+def explain_html(
+    html: str | bytes, url: str | None = None, *, backend: str | None = None
+) -> Cleaned:
+    """`clean_html`, plus why every removed piece went."""
+    return default_cleaner().explain_html(html, url, backend=backend)

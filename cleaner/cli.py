@@ -17,8 +17,10 @@ from typing import TextIO
 
 from cleaner import __version__
 from cleaner.api import Cleaner
+from cleaner.backends import BACKENDS, DEFAULT_BACKEND
 from cleaner.batch import BatchError
 from cleaner.cli_corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
+from cleaner.cli_learn import add_learn_command, add_profile_options, learn_into_output, run_learn
 from cleaner.cli_model import add_model_commands, run_eval, run_train
 from cleaner.cli_report import add_report_command, run_report, write_explain_html
 from cleaner.corpus import (
@@ -89,6 +91,13 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_PRESET,
         help="how eagerly the model removes lines (default: %(default)s)",
     )
+    group.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help="how HTML pages are read: trafilatura extraction + rules, or the fast DOM path "
+        "(default: %(default)s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     add_corpus_options(clean)
     _add_rule_options(clean)
+    add_profile_options(clean, learn_option=True)
 
     explain = commands.add_parser(
         "explain",
@@ -132,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--html", metavar="REPORT.html", help="write an HTML page instead")
     _add_rule_options(explain)
+    add_profile_options(explain, learn_option=False)
 
     rules = commands.add_parser("rules", help="list rules, or test rule packs")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
@@ -146,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_model_commands(commands)
     add_report_command(commands)
+    add_learn_command(commands)
     return parser
 
 
@@ -170,9 +182,11 @@ def _make_cleaner(args: argparse.Namespace) -> Cleaner:
         return Cleaner(
             model=None if args.rules_only else args.model,
             preset=args.preset,
+            backend=args.backend,
             rules=args.rules,
             builtin_rules=not args.no_builtin_rules,
             disabled_rules=args.disable,
+            profile=getattr(args, "profile", None),
         )
     except (ValueError, FileNotFoundError) as exc:
         raise CliError(str(exc)) from None
@@ -213,7 +227,7 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         text = as_file_text(clean_html(decoded.text, cleaner=cleaner))
     else:
         decoded, name = _read_input(args.input)
-        text = as_file_text(cleaner.clean(decoded.text))
+        text = as_file_text(cleaner.clean(decoded.text, site=args.site))
     _warn_replaced(decoded, name)
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
@@ -240,11 +254,18 @@ def _read_bytes(source: str) -> bytes:
 
 
 def run_clean(args: argparse.Namespace) -> int:
+    if args.learn:  # learn the input's profile into the output folder, then clean with it
+        try:
+            args.profile = learn_into_output(args)
+        except BatchError as exc:
+            raise CliError(str(exc)) from None
     cleaner = _make_cleaner(args)
     if args.input != "-" and not Path(args.input).exists():
         raise CliError(f"{args.input}: no such file or folder; check the path")
     try:
         if args.input != "-" and Path(args.input).is_dir():
+            if args.site is not None:
+                raise CliError("--site names one document's site; a folder run finds each one's")
             return clean_folder(cleaner, args)
         for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
             if used:
@@ -290,9 +311,17 @@ def format_explain(cleaned: Cleaned, color: bool) -> str:
 
 def run_explain(args: argparse.Namespace) -> int:
     cleaner = _make_cleaner(args)
-    decoded, name = _read_input(args.input)
-    _warn_replaced(decoded, name)
-    cleaned = cleaner.explain(decoded.text)
+    if args.input != "-" and input_kind(args.input) == "html":
+        from cleaner.html import decode_html  # HTML pages: the backend's blocks, explained
+
+        name = args.input
+        decoded = decode_html(_read_bytes(name))
+        _warn_replaced(decoded, name)
+        cleaned = cleaner.explain_html(decoded.text)
+    else:
+        decoded, name = _read_input(args.input)
+        _warn_replaced(decoded, name)
+        cleaned = cleaner.explain(decoded.text, site=args.site)
     if args.html:
         return _user_errors(lambda _: write_explain_html(cleaned, name, args.html))(args)
     if args.json:
@@ -309,6 +338,12 @@ def run_rules(args: argparse.Namespace) -> int:
             print(f"{pack.name}  ({pack.source}): {pack.description}")
             for rule in pack.rules:
                 print(f"  {rule.id:<40} {rule.scope:<5} {rule.reason}")
+        from cleaner.domrules import builtin_dom_packs  # HTML (--backend fast) only
+
+        for dom_pack in builtin_dom_packs():
+            print(f"{dom_pack.name}  ({dom_pack.source}, HTML): {dom_pack.description}")
+            for dom_rule in dom_pack.rules:
+                print(f"  {dom_rule.id:<40} dom   {dom_rule.reason}: {dom_rule.selector()}")
         return EXIT_OK
     packs = [load_pack(path) for path in args.packs] if args.packs else list(builtin_packs())
     problems = [problem for pack in packs for problem in check_pack(pack)]
@@ -332,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "train": _user_errors(run_train),
         "eval": _user_errors(run_eval),
         "report": _user_errors(run_report),
+        "learn": _user_errors(run_learn),
     }
     try:
         return handlers[args.command](args)

@@ -26,7 +26,7 @@ from cleaner.evaluate import (
     of_types,
 )
 from cleaner.filters.learned import LearnedFilter
-from cleaner.model import DEFAULT_PRESET, PRESETS
+from cleaner.model import DEFAULT_PRESET, PRESETS, LineModel
 
 RENDERERS = ("innertext", "soup")
 # Site folds (meta.fold) held out of training by default, so that `cleaner eval` can score
@@ -104,9 +104,10 @@ def add_model_commands(commands: Any) -> None:
     _add_dataset_options(evaluate, "scored")
     evaluate.add_argument(
         "--mode",
-        choices=("text",),
+        choices=("text", "html"),
         default="text",
-        help="text: pages rendered to text first (html mode comes later)",
+        help="text: pages rendered to text first; html: the raw pages, our backends against "
+        "trafilatura and readability-lxml",
     )
     evaluate.add_argument(
         "--render",
@@ -207,10 +208,32 @@ def run_eval(args: argparse.Namespace) -> int:
         model=None if args.model.lower() == "none" else args.model, preset=args.preset
     )
     model = next((f.model for f in cleaner.pipeline.filters if isinstance(f, LearnedFilter)), None)
+    types = frozenset(args.page_types) if args.page_types else None
+    if args.mode == "html":
+        return run_html_eval(args, cleaner, model, types)
     methods = default_methods(cleaner)
     print(f"text mode, {args.render} rendering; scores per design.md section 3\n")
-    types = frozenset(args.page_types) if args.page_types else None
     for path in args.data:
         report = evaluate_dataset(path, args.render, methods, model, args.limit, types)
+        print(format_report(report) + "\n", flush=True)
+    return 0
+
+
+def run_html_eval(
+    args: argparse.Namespace,
+    cleaner: Cleaner,
+    model: LineModel | None,
+    types: frozenset[str] | None,
+) -> int:
+    """`cleaner eval --mode html`: one table per dataset, reference rows included."""
+    from cleaner.evaluate_html import evaluate_html_dataset, html_methods  # trafilatura
+
+    methods, notes = html_methods(cleaner)
+    print("html mode, raw pages; scores per design.md section 3")
+    for note in notes:
+        print(note)
+    print()
+    for path in args.data:
+        report = evaluate_html_dataset(path, methods, model, args.limit, types)
         print(format_report(report) + "\n", flush=True)
     return 0

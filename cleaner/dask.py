@@ -1,4 +1,5 @@
-"""Dask: clean a `dask.bag` in a pipeline, or run a corpus job on a cluster. The only module
+"""Dask: clean a `dask.bag` in a pipeline, run a corpus job on a cluster, or learn a site
+profile (`learn_bag`; `cleaner learn --engine dask` through `map_on_cluster`). The only module
 that imports dask (`pip install 'cleaner[dask]'`).
 
 Both paths ship a `CleanerConfig`, never a Cleaner (it does not pickle), and each worker
@@ -11,16 +12,22 @@ a multi-machine cluster both folders must be on a filesystem every worker sees.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import dask.bag as db
 from distributed import Client, Future, LocalCluster, as_completed
 
 from cleaner.api import CleanerConfig
+from cleaner.profile import MAX_ENTRIES, SITE_FIELD, Profile, record_site
 from cleaner.records import DEFAULT_TEXT_FIELD, Fields, clean_item, cleaner_for
 from cleaner.task import Job, Task, TaskResult, run_task
+from cleaner.text import split_lines
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # Tasks handed to the cluster per worker at a time: enough to keep every worker busy, few
 # enough that the scheduler holds thousands, not millions, of pending futures.
@@ -111,3 +118,82 @@ def _client(scheduler: str | None, jobs: int) -> Iterator[Client]:
         Client(cluster) as client,
     ):
         yield client
+
+
+def map_on_cluster(
+    function: Callable[[Item], Result], items: Sequence[Item], *, jobs: int, scheduler: str | None
+) -> Iterator[tuple[Item, Result | BaseException]]:
+    """`function(item)` for every item on a Dask cluster (as `run_tasks` runs corpus tasks):
+    `(item, result or exception)` as they finish. `cleaner learn --engine dask` counts its
+    inputs with it; `function` must pickle (a module-level function or a partial of one)."""
+    if not items:
+        return
+    with _client(scheduler, jobs) as client:
+        window = max(1, len(client.scheduler_info().get("workers", {}))) * IN_FLIGHT_PER_WORKER
+        waiting = iter(items)
+        by_key: dict[object, Item] = {}
+
+        def submit() -> Future | None:
+            item = next(waiting, None)
+            if item is None:
+                return None
+            future = client.submit(function, item, pure=False)
+            by_key[future.key] = item
+            return future
+
+        running = as_completed([f for f in (submit() for _ in range(window)) if f is not None])
+        for future in running:
+            item = by_key.pop(future.key)
+            try:
+                yield item, future.result()
+            except Exception as exc:  # the worker failed or died: report, go on
+                yield item, exc
+            follow = submit()
+            if follow is not None:
+                running.add(follow)
+
+
+def learn_bag(
+    bag: db.Bag,
+    *,
+    text_field: str = DEFAULT_TEXT_FIELD,
+    site: str | None = None,
+    max_entries: int = MAX_ENTRIES,
+) -> Profile:
+    """The site profile of a bag of records (site from `url`, else their `site` field,
+    else `site`) or texts (all of site `site`): each partition is counted where it lives and the
+    partition profiles are merged (exact; pruned only past `max_entries`). Computes now."""
+    counted = bag.reduction(
+        partial(_count_partition, text_field, site, max_entries),
+        partial(_merge_profiles, max_entries),
+    )
+    result: Profile = counted.compute()
+    return result
+
+
+def _count_partition(
+    text_field: str, site: str | None, max_entries: int, items: Iterable[Any]
+) -> Profile:
+    profile = Profile()
+    for item in items:
+        if isinstance(item, str):
+            text, name = item, site
+        elif isinstance(item, Mapping) and isinstance(item.get(text_field), str):
+            text, name = item[text_field], record_site(item, SITE_FIELD, site)
+        else:
+            continue  # nothing to count, as cleaning would leave it unchanged
+        if name is None:
+            raise ValueError(
+                "a page has no site: give records a 'url' or a site field, or pass site="
+            )
+        profile.add_page(name, split_lines(text))
+        profile.prune(max_entries)
+    return profile
+
+
+def _merge_profiles(max_entries: int, profiles: Iterable[Profile]) -> Profile:
+    total = Profile()
+    for profile in profiles:
+        total.absorb(profile)
+        total.prune(max_entries)
+    return total

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from cleaner.api import Cleaner, CleanerConfig
 from cleaner.document import Cleaned
+from cleaner.profile import SITE_FIELD, record_site
 
 DEFAULT_TEXT_FIELD = "text"
 # The record field whose value names a document in audit files, when a record has one.
@@ -67,19 +68,26 @@ class RecordOutcome(NamedTuple):
     problem: str | None
 
 
-def clean_value(value: str | bytes, cleaner: Cleaner, fields: Fields, url: object) -> Cleaned:
-    """Clean one document: text as it is, or HTML through extraction first."""
+def clean_value(
+    value: str | bytes, cleaner: Cleaner, fields: Fields, url: object, site: str | None = None
+) -> Cleaned:
+    """Clean one document: text as it is, or HTML through extraction first. `site` is the
+    page's site for a profile filter (see `cleaner.profile.record_site`)."""
     if fields.html is None:
         if not isinstance(value, str):
             raise TypeError(f"field {fields.text!r} holds bytes; text fields must be strings")
-        return cleaner.explain(value)
+        return cleaner.explain(value, site=site)
     from cleaner.html import explain_html  # trafilatura is loaded only for HTML work
 
     return explain_html(value, url if isinstance(url, str) else None, cleaner)
 
 
-def clean_record(record: Mapping[str, Any], cleaner: Cleaner, fields: Fields) -> RecordOutcome:
+def clean_record(
+    record: Mapping[str, Any], cleaner: Cleaner, fields: Fields, site: str | None = None
+) -> RecordOutcome:
     """Clean the document in one record; every other field is kept as it is, in order.
+    The page's site (for a profile filter) is its url's host, else its `site` field, else
+    `site` (a batch run passes the shard's folder name).
 
     A record without a string in the source field cannot be cleaned: it comes back
     unchanged with a problem that says what to do, so the caller can report it and still
@@ -95,7 +103,8 @@ def clean_record(record: Mapping[str, Any], cleaner: Cleaner, fields: Fields) ->
             f"field {fields.source!r} is not a string ({found}); the record is kept "
             f"unchanged (name the right field with {flag})",
         )
-    cleaned = clean_value(value, cleaner, fields, record.get(URL_FIELD))
+    url = record.get(URL_FIELD)
+    cleaned = clean_value(value, cleaner, fields, url, record_site(record, SITE_FIELD, site))
     out = dict(record)
     out[fields.text] = cleaned.text
     return RecordOutcome(out, cleaned, None)

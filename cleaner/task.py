@@ -35,6 +35,7 @@ from cleaner.corpus import (
     write_atomic,
 )
 from cleaner.document import Cleaned
+from cleaner.profile import folder_site
 from cleaner.records import ID_FIELD, Fields, clean_record, cleaner_for
 
 # How many problems of one input are listed one by one; past that they are counted, so a
@@ -65,8 +66,11 @@ class Job:
         others = {
             f.name: repr(getattr(self.config, f.name))
             for f in dataclass_fields(self.config)
-            if f.name not in ("rules", "builtin_rules", "disabled_rules")
+            if f.name not in ("rules", "builtin_rules", "disabled_rules", "profile")
         }
+        if self.config.profile is not None:  # a profile counts by content, like the packs
+            profile = Path(self.config.profile).read_bytes()
+            others["profile_sha256"] = hashlib.sha256(profile).hexdigest()
         return {
             "cleaner": __version__,
             "rules_sha256": hashlib.sha256(packs).hexdigest(),
@@ -279,7 +283,7 @@ def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) 
         cleaned = explain_html(decoded.text, None, cleaner)
     else:
         decoded = decode_bytes(data)
-        cleaned = cleaner.explain(decoded.text)
+        cleaned = cleaner.explain(decoded.text, site=folder_site(task.source))
     if decoded.replaced:
         result.problem(
             "undecodable",
@@ -369,7 +373,7 @@ def _clean_one_record(
     raw: bytes,
 ) -> None:
     try:
-        outcome = clean_record(record, cleaner, job.fields)
+        outcome = clean_record(record, cleaner, job.fields, folder_site(task.source))
     except Exception as exc:  # one record's failure must not lose the rest of the shard
         result.problem("cleaning-failed", f"{type(exc).__name__}: {exc}; left out", number)
         return

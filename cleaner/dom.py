@@ -1,0 +1,237 @@
+"""HTML -> text blocks that carry what the DOM knows, in one iterative walk.
+
+A block is what a reader sees as one paragraph: the text between two block-level tags
+(`p`, `div`, `li`, `h2`, `td`, `br`, ...). Each block keeps the DOM facts a boilerplate
+decision leans on and plain text has lost: the tag path, the heading level, how much of it
+is link text, whether it sits in a list or a table, the class/id tokens around it, and its
+position. Subtrees that a DOM rule matches (`cleaner.domrules`) become blocks too, marked
+with the rule, so the pipeline can remove them *and say which selector did it*.
+
+The walk uses lxml's `iterwalk` (C, no Python recursion), so a page nested 10,000 deep costs
+no stack; libxml2 itself stops descending at its depth limit and keeps what it parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from cleaner.domrules import DomMatch, DomRuleIndex, element_tokens
+
+# Tags that start and end a block of text (what a browser lays out as a block box, plus
+# table cells and <br>, which scrapers also read as line breaks).
+_BLOCK_TAG_NAMES = """address article aside blockquote body br caption center dd details dialog
+dir div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html
+legend li main menu nav ol option p pre section summary table tbody td tfoot th thead tr ul"""
+BLOCK_TAGS = frozenset(_BLOCK_TAG_NAMES.split())
+# Never text a reader sees. Their subtrees are skipped without a removal: they are not
+# boilerplate a person would need explained, just not part of the page's text.
+_INVISIBLE_TAG_NAMES = """head script style noscript template svg math iframe object embed canvas
+audio video select button input textarea map title meta link base"""
+INVISIBLE_TAGS = frozenset(_INVISIBLE_TAG_NAMES.split())
+# Inline formatting that never starts a block, names no furniture and holds no links: merged
+# into its parent's text before the walk (`etree.strip_tags`), so the loop never sees it.
+_FORMATTING_TAG_NAMES = """b i em strong u s small big font sup sub abbr cite time mark q tt
+nobr wbr img bdi bdo dfn kbd samp var strike"""
+FORMATTING_TAGS = frozenset(_FORMATTING_TAG_NAMES.split())
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LIST_TAGS = frozenset(("ul", "ol", "dl", "menu", "dir"))
+
+# Class/id tokens kept per block: the nearest ancestors' tokens say the most
+# ("article-body", "related"), the outer ones are shared by everything.
+MAX_TOKENS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One text block of a page and its DOM features.
+
+    `path`: tag names from the root to the block's element; `heading`: 1-6 inside <hN>,
+    else 0; `link_chars`: characters of link text; `in_list` / `in_table`: inside a list
+    or table; `tokens`: class/id tokens of the nearest ancestors (innermost first);
+    `match`: the DOM rule (and selector) whose subtree this block lies in, or None;
+    `parent` / `grandparent`: numbers (in walk order) of the elements one and two levels
+    above the block's own element, so blocks can be grouped by their container.
+    """
+
+    text: str
+    path: tuple[str, ...]
+    heading: int
+    link_chars: int
+    in_list: bool
+    in_table: bool
+    tokens: tuple[str, ...]
+    match: DomMatch | None = None
+    parent: int = -1
+    grandparent: int = -1
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that are link text (navigation is mostly links)."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def parse(html: str) -> etree._Element | None:
+    """The page's element tree, or None when there is no markup to speak of (an empty
+    page). Recovers from any malformed markup, as browsers do; comments and processing
+    instructions are dropped with their tails kept."""
+    if not html or html.isspace():
+        return None
+    parser = etree.HTMLParser(recover=True, huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(html.replace("\x00", ""), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    if root is not None:
+        # In C, before the walk: fewer elements for the Python loop to visit.
+        etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
+        etree.strip_tags(root, *FORMATTING_TAGS)
+    return root
+
+
+class _Walk:
+    """The walk's state: the text of the current block, and the ancestors of the current
+    element as counters and stacks, updated on start and end events so that no element is
+    visited twice."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.path: list[str] = []
+        self.ids: list[int] = []
+        self.tokens: list[str] = []
+        self.heading = 0
+        self.lists = 0
+        self.tables = 0
+        self.pre = 0
+
+    def flush(self, match: DomMatch | None) -> None:
+        """Emit the text gathered since the last block boundary as one block (one per line
+        inside <pre>)."""
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts = []
+        links, self.link_chars = self.link_chars, 0
+        texts = [line.strip() for line in raw.splitlines()] if self.pre else [" ".join(raw.split())]
+        tokens = tuple(self.tokens[-MAX_TOKENS:][::-1])
+        path = tuple(self.path)
+        in_list, in_table = self.lists > 0, self.tables > 0
+        ids = self.ids
+        parent = ids[-2] if len(ids) > 1 else -1
+        grandparent = ids[-3] if len(ids) > 2 else -1
+        for text in texts:
+            if text:
+                block = Block(
+                    text,
+                    path,
+                    self.heading,
+                    min(links, len(text)),
+                    in_list,
+                    in_table,
+                    tokens,
+                    match,
+                    parent,
+                    grandparent,
+                )
+                self.blocks.append(block)
+
+
+def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) -> list[Block]:
+    """The text blocks of a parsed page in document order, invisible subtrees skipped and
+    subtrees matched by `rules` marked with their rule (outermost match wins).
+
+    One loop over lxml's start/end events with the state in locals: it runs once per
+    element and is the fast backend's hottest code."""
+    if root is None:
+        return []
+    state = _Walk()
+    path, ids, tokens_stack, parts = state.path, state.ids, state.tokens, state.parts
+    number = 0
+    token_counts: list[int] = []
+    # (element, match) of the subtree a DOM rule matched, while the walk is inside it.
+    matched: list[tuple[etree._Element, DomMatch]] = []
+    match: DomMatch | None = None
+    links = 0
+    block_tags, invisible, headings, lists = BLOCK_TAGS, INVISIBLE_TAGS, HEADINGS, LIST_TAGS
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag
+        if tag.__class__ is not str:
+            tag = ""
+        if event == "start":
+            if tag in invisible:
+                walk.skip_subtree()
+                continue
+            if parts and tag in block_tags:
+                if match is None:
+                    state.flush(None)
+                    parts = state.parts
+                else:  # a matched subtree is one block: its removal is one decision
+                    parts.append(" ")
+            tokens = element_tokens(element)
+            if match is None and rules is not None:
+                hit = rules.match(tag, tokens, element)
+                if hit is not None:
+                    state.flush(None)  # the text before an inline match is not part of it
+                    parts = state.parts
+                    matched.append((element, hit))
+                    match = hit
+            path.append(tag)
+            ids.append(number)
+            number += 1
+            if tokens:
+                tokens_stack.extend(tokens)
+            token_counts.append(len(tokens))
+            if tag == "a":
+                links += 1
+            elif tag in headings:
+                state.heading = headings[tag]
+            elif tag in lists:
+                state.lists += 1
+            elif tag == "table":
+                state.tables += 1
+            elif tag == "pre":
+                state.pre += 1
+            text = element.text
+            if text:
+                parts.append(text)
+                if links:
+                    state.link_chars += len(text)
+            continue
+        if tag not in invisible:
+            if parts and tag in block_tags:
+                if match is None:
+                    state.flush(None)
+                    parts = state.parts
+                else:
+                    parts.append(" ")
+            path.pop()
+            ids.pop()
+            count = token_counts.pop()
+            if count:
+                del tokens_stack[-count:]
+            if tag == "a":
+                links -= 1
+            elif tag in headings:
+                state.heading = 0
+            elif tag in lists:
+                state.lists -= 1
+            elif tag == "table":
+                state.tables -= 1
+            elif tag == "pre":
+                state.pre -= 1
+            if matched and matched[-1][0] is element:
+                matched.pop()
+                state.flush(match)
+                parts = state.parts
+                match = matched[-1][1] if matched else None
+        tail = element.tail
+        if tail:
+            parts.append(tail)
+            if links:
+                state.link_chars += len(tail)
+    state.flush(None)
+    return state.blocks

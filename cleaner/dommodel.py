@@ -1,0 +1,285 @@
+"""The DOM block model: the line model's two stages, fed what the DOM knows as well.
+
+For the `fast` backend every block is a line of text, so all the text features apply
+(`cleaner.features`); on top come DOM columns (link density, heading level, list and table
+membership, depth, the block's tag, whether it sits in <article>/<main>, whether the class/id
+tokens around it name content or furniture, link density around it) and hashed class/id
+tokens and tag paths, so a model learns `entry-content` and `post-meta` without a rule per
+site. Training (`cleaner.train_dom`) reuses `cleaner.train`'s linear machinery and
+revision stage; the weights ship as `models/dom.npz`, arrays plus a JSON header read with
+`allow_pickle=False`, loaded once per process on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import regex
+
+from cleaner.document import Document, Removal
+from cleaner.dom import Block
+from cleaner.features import (
+    FEATURE_NAMES,
+    HASH_BUCKETS,
+    PageFeatures,
+    page_features,
+    window_mean,
+)
+from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS
+from cleaner.model import BINS, REVISION_FEATURES, LinearStage, LineModel
+from cleaner.pipeline import Draft
+
+DOM_MODEL_FILE = "dom.npz"
+DOM_MODEL_FORMAT = 2
+# Class/id words that name the article's own container, and words that name furniture.
+_CONTENT_WORD_LIST = "article content body story entry post text main prose blog richtext copy"
+CONTENT_WORDS = frozenset(_CONTENT_WORD_LIST.split())
+_FURNITURE_WORD_LIST = """nav menu footer header sidebar widget comment comments related share
+social meta byline tags tag breadcrumb promo teaser subscribe newsletter caption credit author
+date"""
+FURNITURE_WORDS = frozenset(_FURNITURE_WORD_LIST.split())
+DOM_FEATURES = (
+    "link_density",
+    "is_heading",
+    "heading_level",
+    "in_list",
+    "in_table",
+    "log_depth",
+    "tag_p",
+    "tag_li",
+    "tag_cell",
+    "tag_div",
+    "tag_heading",
+    "in_article",
+    "content_token",
+    "furniture_token",
+    "in_form",
+    "in_header",
+    "in_figure",
+    "same_parent_as_previous",
+    "link_density_within_2",
+    "link_density_within_5",
+    "content_token_within_5",
+    "parent_word_share",
+    "parent_prose_share",
+    "grandparent_word_share",
+    "grandparent_prose_share",
+    "log_parent_rows",
+)
+ALL_FEATURES = (*FEATURE_NAMES, *DOM_FEATURES)
+# Class/id tokens of this many nearest ancestors are hashed (the outer ones are shared by
+# every block of the page and say nothing about one block).
+HASHED_TOKENS = 6
+_WORDS = regex.compile(r"[a-z]+")
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_LOG_WORDS = FEATURE_NAMES.index("log_words")
+_PROSE = FEATURE_NAMES.index("prose")
+
+
+def _block_row(block: Block, previous: Block | None) -> list[float]:
+    path = block.path
+    tag = path[-1] if path else ""
+    words = {w for token in block.tokens for w in _WORDS.findall(token)}
+    return [
+        block.link_density,
+        float(block.heading > 0),
+        float(block.heading),
+        float(block.in_list),
+        float(block.in_table),
+        float(np.log1p(len(path))),
+        float(tag == "p"),
+        float(tag == "li"),
+        float(tag in ("td", "th")),
+        float(tag == "div"),
+        float(tag in _HEADING_TAGS),
+        float("article" in path or "main" in path),
+        float(not words.isdisjoint(CONTENT_WORDS)),
+        float(not words.isdisjoint(FURNITURE_WORDS)),
+        float("form" in path),
+        float("header" in path),
+        float("figure" in path or "figcaption" in path),
+        float(previous is not None and previous.path == path and previous.tokens == block.tokens),
+    ]
+
+
+def _hash_keys(block: Block) -> list[str]:
+    path = block.path
+    keys = [f"dt:{token}" for token in block.tokens[:HASHED_TOKENS]]
+    keys.append("dp:" + "/".join(path[-2:]))
+    if block.tokens:
+        keys.append(f"dc:{path[-1] if path else ''}.{block.tokens[0]}")
+    return keys
+
+
+def dom_features(document: Document, draft: Draft) -> PageFeatures:
+    """The text features of the lines to be output, with DOM columns and hashed DOM keys."""
+    text = page_features(document, draft)
+    blocks: Sequence[Block] = getattr(document, "blocks", ())
+    n = len(text.lines)
+    if not n or len(blocks) != len(document.lines):
+        width = len(ALL_FEATURES)
+        return PageFeatures(text.lines, np.zeros((n, width), np.float32), *_no_hashes())
+    rows = []
+    previous = None
+    for line in text.lines:
+        block = blocks[line]
+        rows.append(_block_row(block, previous))
+        previous = block
+    dom = np.array(rows, dtype=np.float32)
+    density, content = dom[:, 0], dom[:, DOM_FEATURES.index("content_token")]
+    groups = [(blocks[line].parent, blocks[line].grandparent) for line in text.lines]
+    extra = np.column_stack(
+        [
+            window_mean(density, 2),
+            window_mean(density, 5),
+            window_mean(content, 5),
+            *container_columns(np.array(groups, dtype=np.int64), text.dense),
+        ]
+    ).astype(np.float32)
+    dense = np.concatenate([text.dense, dom, extra], axis=1)
+    keys_rows: list[int] = []
+    keys: list[str] = []
+    for row, line in enumerate(text.lines):
+        block_keys = _hash_keys(blocks[line])
+        keys.extend(block_keys)
+        keys_rows.extend([row] * len(block_keys))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, keys)), np.int64, len(keys))
+    hash_rows = np.concatenate([text.hash_rows, np.array(keys_rows, np.int64)])
+    hash_buckets = np.concatenate([text.hash_buckets, hashes % HASH_BUCKETS])
+    return PageFeatures(text.lines, dense, hash_rows, hash_buckets)
+
+
+def container_columns(groups: np.ndarray, text_dense: np.ndarray) -> list[np.ndarray]:
+    """Per row, the share of the page's words and prose words that sit in the same parent
+    (and grandparent) element, and how many rows share its parent: an article's paragraphs
+    share one container that holds most of the page's prose, a menu's items share one that
+    holds little (the container idea of readability and boilerpipe, as features)."""
+    words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
+    prose = words * text_dense[:, _PROSE]
+    total_words = float(words.sum()) or 1.0
+    total_prose = float(prose.sum()) or 1.0
+    columns = []
+    rows_in_parent = None
+    for level in (0, 1):
+        _, inverse, counts = np.unique(groups[:, level], return_inverse=True, return_counts=True)
+        columns.append(np.bincount(inverse, weights=words)[inverse] / total_words)
+        columns.append(np.bincount(inverse, weights=prose)[inverse] / total_prose)
+        if level == 0:
+            rows_in_parent = counts[inverse]
+    assert rows_in_parent is not None
+    columns.append(np.log1p(rows_in_parent))
+    return columns
+
+
+def _no_hashes() -> tuple[np.ndarray, np.ndarray]:
+    empty = np.zeros(0, np.int64)
+    return empty, empty
+
+
+def save_dom_model(model: LineModel, path: Path) -> None:
+    """Write the DOM model as npz: arrays and a JSON header, never pickle."""
+    header = {
+        "format": DOM_MODEL_FORMAT,
+        "features": list(ALL_FEATURES),
+        "revision_features": list(REVISION_FEATURES),
+        "hash_buckets": HASH_BUCKETS,
+        "bins": BINS,
+        "bias": model.first.bias,
+        "revision_bias": model.revision.bias,
+        "thresholds": dict(model.thresholds),
+        "info": dict(model.info),
+    }
+    with path.open("wb") as stream:
+        np.savez_compressed(
+            stream,
+            header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8),
+            dense_weights=model.first.weights.astype(np.float32),
+            edges=model.first.edges.astype(np.float32),
+            bin_weights=model.first.bin_weights.astype(np.float32),
+            hash_weights=model.first.hash_weights.astype(np.float16),
+            revision_weights=model.revision.weights.astype(np.float32),
+            revision_edges=model.revision.edges.astype(np.float32),
+            revision_bin_weights=model.revision.bin_weights.astype(np.float32),
+        )
+
+
+def load_dom_model(path: Path | str) -> LineModel:
+    """Read a DOM model file; errors say how to get a usable one."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode())
+            arrays = {
+                name: data[name].astype(np.float32) for name in data.files if name != "header"
+            }
+    except (OSError, ValueError, KeyError) as error:
+        raise ValueError(
+            f"cannot read DOM model {path}: {error}; retrain it with python -m cleaner.train_dom"
+        ) from error
+    if header.get("format") != DOM_MODEL_FORMAT or header.get("features") != list(ALL_FEATURES):
+        raise ValueError(
+            f"DOM model {path} was built for other features than this version of cleaner "
+            "computes; retrain it with python -m cleaner.train_dom"
+        )
+    empty = np.zeros(0, np.float32)
+    return LineModel(
+        first=LinearStage(
+            arrays["dense_weights"],
+            arrays["edges"],
+            arrays["bin_weights"],
+            arrays["hash_weights"],
+            float(header["bias"]),
+        ),
+        revision=LinearStage(
+            arrays["revision_weights"],
+            arrays["revision_edges"],
+            arrays["revision_bin_weights"],
+            empty,
+            float(header["revision_bias"]),
+        ),
+        thresholds=header["thresholds"],
+        info=header["info"],
+    )
+
+
+@cache
+def default_dom_model() -> LineModel | None:
+    """The shipped DOM model, loaded once per process; None when the package has none."""
+    source = resources.files("cleaner.models").joinpath(DOM_MODEL_FILE)
+    with resources.as_file(source) as path:
+        return load_dom_model(path) if path.is_file() else None
+
+
+class DomLearnedFilter:
+    """Removes the blocks the DOM model scores below the preset's threshold."""
+
+    name = LEARNED_FILTER_NAME
+
+    def __init__(self, model: LineModel, preset: str) -> None:
+        self.model = model
+        self.preset = preset
+        self.threshold = model.threshold(preset)
+
+    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+        features = dom_features(document, draft)
+        if not features.lines or features.word_count() < MIN_PAGE_WORDS:
+            return ()
+        probability = self.model.content_probability(features)
+        threshold = self.threshold
+        proposals = []
+        for row in np.flatnonzero(probability < threshold).tolist():
+            line = features.lines[row]
+            if draft.removed[line]:
+                continue
+            score = round(float(probability[row]), 3)
+            reason = (
+                f"DOM block model: content probability {score:.3f} is below the "
+                f"{self.preset} threshold {threshold:.3f}"
+            )
+            proposals.append(Removal(line, None, self.name, None, reason, score))
+        return proposals

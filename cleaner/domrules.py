@@ -1,0 +1,261 @@
+"""DOM rule packs: page furniture named by selectors, as TOML data, validated when loaded.
+
+A DOM pack is a TOML file with a `[pack]` table and `[[rules]]` entries, like the text packs
+(`cleaner.rulepack`), but a rule names *elements* instead of lines. An element matches a
+rule when any of its selectors does:
+
+- `tags`: the element's tag name (`aside`, `nav`);
+- `tokens`: one of its class or id tokens, whole (`share-bar`, `outbrain`);
+- `words`: a word inside a class or id token, the token split at `-` and `_` (`share` in
+  `article-share-tools`, `newsletter` in `nl_newsletter-box`);
+- `roles`: its ARIA `role` (`complementary`, `navigation`);
+- `attrs`: an attribute it carries (`data-ad-slot`), or `name=value` for an exact value.
+
+`unless` lists class/id words that veto a match on that element (`content` keeps
+`<div class="post-content share">`), because the article's own wrapper sometimes carries a
+furniture word. Elements `html`, `body`, `main`
+and `article` are never matched: a whole page or article is not furniture.
+
+Every rule has a reason, and `examples` (HTML snippets in which it must match) and
+`counterexamples` (snippets in which it must not); the test suite runs them. Loading fails
+early, with one line naming the file, the rule and the fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import regex
+from lxml import etree
+
+_PACK_KEYS = {"name", "description"}
+_SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
+_RULE_KEYS = {"name", "reason", "unless", "examples", "counterexamples", *_SELECTOR_KEYS}
+_NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
+_SELECTOR = regex.compile(r"[a-z0-9][a-z0-9_:.=-]*")
+_WORD_SPLIT = regex.compile(r"[-_]+")
+# Never furniture, whatever their class says: the page, and the article as a whole.
+PROTECTED_TAGS = frozenset(("html", "body", "main", "article"))
+
+
+class DomRuleError(ValueError):
+    """A DOM pack that cannot be used; the message names the file, the rule and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class DomRule:
+    """One named selector rule; `id` is `pack/name`, as for text rules."""
+
+    pack: str
+    name: str
+    reason: str
+    tags: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    attrs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.pack}/{self.name}"
+
+    def selector(self) -> str:
+        """The selectors as one short string, for removal reasons and `rules list`."""
+        parts = [f"{key}={','.join(getattr(self, key))}" for key in _SELECTOR_KEYS]
+        return "; ".join(part for part in parts if not part.endswith("="))
+
+
+class DomMatch(NamedTuple):
+    """A rule that matched an element, and the selector that matched (for the reason)."""
+
+    rule: DomRule
+    selector: str
+
+    def reason(self) -> str:
+        return f"{self.rule.reason} (DOM {self.selector})"
+
+
+@dataclass(frozen=True, slots=True)
+class DomPack:
+    """A named, ordered tuple of DOM rules loaded from one file."""
+
+    name: str
+    description: str
+    rules: tuple[DomRule, ...]
+    source: str
+
+
+def _fail(source: str, where: str, problem: str) -> DomRuleError:
+    return DomRuleError(f"DOM rule pack {source}: {where}: {problem}")
+
+
+def _strings(raw: Mapping[str, object], key: str, source: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(source, where, f"'{key}' must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
+    if not isinstance(raw, dict):
+        raise _fail(source, f"rules[{index}]", "each [[rules]] entry must be a table")
+    name = raw.get("name")
+    where = f"rule '{name}'" if isinstance(name, str) else f"rules[{index}]"
+    if set(raw) - _RULE_KEYS:
+        raise _fail(source, where, f"unknown key(s) {sorted(set(raw) - _RULE_KEYS)}")
+    for key in ("name", "reason"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _fail(source, where, f"'{key}' is required and must be a non-empty string")
+    if not _NAME.fullmatch(raw["name"]):
+        raise _fail(source, where, "names use lower-case letters, digits, '-' and '_'")
+    lists = {key: _strings(raw, key, source, where) for key in (*_SELECTOR_KEYS, "unless")}
+    if not any(lists[key] for key in _SELECTOR_KEYS):
+        raise _fail(source, where, f"give at least one selector: {', '.join(_SELECTOR_KEYS)}")
+    for key in (*_SELECTOR_KEYS, "unless"):
+        for value in lists[key]:
+            if not _SELECTOR.fullmatch(value):
+                raise _fail(source, where, f"{key} value {value!r}: write it in lower case")
+    protected = PROTECTED_TAGS & set(lists["tags"])
+    if protected:
+        raise _fail(source, where, f"tags {sorted(protected)} are never furniture; remove them")
+    examples = _strings(raw, "examples", source, where)
+    if not examples:
+        raise _fail(source, where, "add at least one HTML snippet to 'examples'")
+    return DomRule(
+        pack,
+        raw["name"],
+        raw["reason"],
+        **lists,
+        examples=examples,
+        counterexamples=_strings(raw, "counterexamples", source, where),
+    )
+
+
+def parse_dom_pack(data: Mapping[str, object], source: str) -> DomPack:
+    """A DomPack from parsed TOML; raises DomRuleError naming what to fix."""
+    header = data.get("pack")
+    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
+        raise _fail(source, "[pack]", "a [pack] table with a 'name' string is required")
+    if set(header) - _PACK_KEYS:
+        raise _fail(source, "[pack]", f"unknown key(s) {sorted(set(header) - _PACK_KEYS)}")
+    name = header["name"]
+    if not _NAME.fullmatch(name):
+        raise _fail(source, "[pack]", "pack names use lower-case letters, digits, '-' and '_'")
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise _fail(source, "[[rules]]", "a pack needs at least one [[rules]] entry")
+    rules = tuple(_parse_rule(raw, name, source, i) for i, raw in enumerate(raw_rules))
+    names = [rule.name for rule in rules]
+    for rule in rules:
+        if names.count(rule.name) > 1:
+            raise _fail(source, f"rule '{rule.name}'", "the name is used twice in this pack")
+    return DomPack(name, str(header.get("description", "")), rules, source)
+
+
+def load_dom_pack(path: str | Path) -> DomPack:
+    """Read and validate one DOM pack file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DomRuleError(f"DOM rule pack {path}: file not found; check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DomRuleError(f"DOM rule pack {path}: cannot read it ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DomRuleError(f"DOM rule pack {path}: not valid TOML ({exc})") from exc
+    return parse_dom_pack(data, str(path))
+
+
+@cache
+def builtin_dom_packs() -> tuple[DomPack, ...]:
+    """The DOM packs shipped in `cleaner/rules/dom/`, read once per process."""
+    folder = resources.files("cleaner.rules").joinpath("dom")
+    packs = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            packs.append(parse_dom_pack(data, f"cleaner/rules/dom/{entry.name}"))
+    return tuple(packs)
+
+
+def element_tokens(element: etree._Element) -> list[str]:
+    """The element's class and id tokens, lower-cased."""
+    get = element.get
+    classes = get("class")
+    ident = get("id")
+    if classes is None and ident is None:
+        return []
+    return f"{classes or ''} {ident or ''}".lower().split()
+
+
+class DomRuleIndex:
+    """The rules in force, indexed by selector so that matching an element costs a few dict
+    look-ups. The first rule (pack order, then file order) that matches wins."""
+
+    def __init__(self, rules: Iterable[DomRule]) -> None:
+        self.rules = tuple(rules)
+        self._order = {rule.id: i for i, rule in enumerate(self.rules)}
+        self._by: dict[str, dict[str, DomRule]] = {key: {} for key in _SELECTOR_KEYS}
+        for rule in self.rules:
+            for key in _SELECTOR_KEYS:
+                for value in getattr(rule, key):
+                    self._by[key].setdefault(value, rule)
+
+    def match(self, tag: str, tokens: list[str], element: etree._Element) -> DomMatch | None:
+        """The rule this element is furniture by and the selector that said so, or None."""
+        if tag in PROTECTED_TAGS:
+            return None
+        found = self._first_hit(tag, tokens, element)
+        if found is None or not found.rule.unless or not tokens:
+            return found
+        words = {w for token in tokens for w in _WORD_SPLIT.split(token)}
+        return None if words.intersection(found.rule.unless) else found
+
+    def _first_hit(self, tag: str, tokens: list[str], element: etree._Element) -> DomMatch | None:
+        by = self._by
+        hits: list[DomMatch] = []
+        if tag in by["tags"]:
+            hits.append(DomMatch(by["tags"][tag], f"tag <{tag}>"))
+        if tokens:
+            by_token, by_word = by["tokens"], by["words"]
+            for token in tokens:
+                if token in by_token:
+                    hits.append(DomMatch(by_token[token], f"class/id {token!r}"))
+                for word in _WORD_SPLIT.split(token):
+                    if word in by_word:
+                        hits.append(DomMatch(by_word[word], f"word {word!r} of class/id {token!r}"))
+        role = element.get("role")
+        if role is not None and role.lower() in by["roles"]:
+            hits.append(DomMatch(by["roles"][role.lower()], f"role={role.lower()!r}"))
+        by_attr = by["attrs"]
+        if by_attr:
+            for name, value in element.items():
+                exact = f"{name}={value}".lower()
+                rule = by_attr.get(name.lower()) or by_attr.get(exact)
+                if rule is not None:
+                    shown = name.lower() if name.lower() in by_attr else exact
+                    hits.append(DomMatch(rule, f"attribute {shown}"))
+        if len(hits) <= 1:
+            return hits[0] if hits else None
+        return min(hits, key=lambda hit: self._order[hit.rule.id])
+
+
+def rules_in_force(
+    packs: Iterable[DomPack], disabled: frozenset[str] = frozenset()
+) -> DomRuleIndex:
+    """An index of the packs' rules minus those disabled by id (`pack/rule`) or pack name."""
+    return DomRuleIndex(
+        rule
+        for pack in packs
+        if pack.name not in disabled
+        for rule in pack.rules
+        if rule.id not in disabled
+    )

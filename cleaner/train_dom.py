@@ -1,0 +1,154 @@
+"""Train the DOM block model for the `fast` backend (needs the `train` extra).
+
+    python -m cleaner.train_dom --data ../shared/data/wcxb_dev.jsonl.gz \\
+        ../shared/data/readability.jsonl.gz --out cleaner/models/dom.npz
+
+Pages become DOM blocks exactly as the `fast` backend makes them (DOM rules and text rules
+applied first, their removals left out of the rows), each block is labelled by aligning the
+page's blocks with the gold (`cleaner.labels`), and `cleaner.train`'s cross-fitted two-stage
+logistic model is fitted on text + DOM features. Site folds 8 and 9 are held out, and the
+model records the folds it trained on, so `cleaner eval` scores only the others. Shipped
+weights may only come from wcxb_dev and readability (design.md section 3, licences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from cleaner import __version__
+from cleaner import train as training
+from cleaner.api import Cleaner
+from cleaner.backends import DomRuleFilter, default_dom_rules, fast_document
+from cleaner.dommodel import dom_features, save_dom_model
+from cleaner.evaldata import MIN_GOLD_RECALL, Page, load_dataset
+from cleaner.evaluate import dataset_name
+from cleaner.labels import align_lines
+from cleaner.pipeline import Filter, Pipeline
+from cleaner.scoring import tokens
+from cleaner.train import (
+    SEED,
+    DraftTap,
+    Example,
+    cross_fit,
+    fit_model,
+    fold_reports,
+    out_of_fold_logits,
+    tune_thresholds,
+)
+
+HOLDOUT_FOLDS = (8, 9)
+# Most blocks of a raw page are furniture, so the model's content probabilities run lower
+# than the line model's on rendered text: its best thresholds sit below the line model's
+# grid (0.10-0.90), so the grid reaches down to 0.001.
+DOM_THRESHOLD_GRID = (
+    *(0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07),
+    *(round(0.05 * k, 2) for k in range(2, 19)),
+)
+# The only datasets whose licences allow shipped weights (design.md section 3).
+SHIPPABLE = frozenset(("wcxb_dev", "readability"))
+
+
+def label_text(page: Page) -> str:
+    """What blocks are labelled against: the gold plus title and author where the dataset
+    keeps them apart (as `cleaner.train.label_gold` does for rendered pages)."""
+    extra = [
+        value
+        for value in (str(page.meta.get(key) or "").strip() for key in ("title", "author"))
+        if value and value not in page.gold
+    ]
+    return "\n".join([*extra, page.gold])
+
+
+def page_example(page: Page, rule_filters: Sequence[Filter]) -> Example | None:
+    """Features and labels of one page's blocks after the DOM and text rules."""
+    document = fast_document(page.html, default_dom_rules())
+    if not document.lines:
+        return None
+    tap = DraftTap()
+    Pipeline([DomRuleFilter(), *rule_filters, tap]).run(document)
+    assert tap.draft is not None
+    draft = tap.draft
+    features = dom_features(document, draft)
+    if not features.lines:
+        return None
+    content = align_lines(document.lines, label_text(page)).content
+    labels = np.array([bool(content[i]) for i in features.lines], dtype=np.int8)
+    row_tokens = tuple(tuple(tokens(draft.texts[i])) for i in features.lines)
+    weights = np.array([1.0 if words else 0.0 for words in row_tokens], dtype=np.float32)
+    return Example(
+        page_id=page.id,
+        dataset=page.dataset,
+        fold=int(page.meta.get("fold", 0)),
+        features=features,
+        labels=labels,
+        weights=weights,
+        row_tokens=row_tokens,
+        kept_by_rules=np.ones(len(features.lines), dtype=bool),
+        gold_tokens=tuple(tokens(page.gold)),
+    )
+
+
+def tune_dom_thresholds(
+    examples: Sequence[Example], probabilities: Sequence[np.ndarray]
+) -> dict[str, float]:
+    """`cleaner.train.tune_thresholds` over `DOM_THRESHOLD_GRID`."""
+    original = training.THRESHOLD_GRID
+    training.THRESHOLD_GRID = DOM_THRESHOLD_GRID
+    try:
+        return tune_thresholds(examples, probabilities)
+    finally:
+        training.THRESHOLD_GRID = original
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cleaner.train_dom", description=__doc__)
+    parser.add_argument("--data", nargs="+", type=Path, required=True, metavar="FILE")
+    parser.add_argument("--out", type=Path, required=True, metavar="MODEL.npz")
+    parser.add_argument("--limit", type=int, default=None, help="first N pages per dataset")
+    args = parser.parse_args(argv)
+    rule_filters = Cleaner(model=None).default_filters()
+    examples: list[Example] = []
+    trained_folds: dict[str, list[int]] = {}
+    for path in args.data:
+        name = dataset_name(path)
+        if name not in SHIPPABLE:
+            print(f"note: {name} is not licensed for shipped weights", file=sys.stderr)
+        pages = [
+            p
+            for p in load_dataset(name, path.parent, args.limit, MIN_GOLD_RECALL)
+            if int(p.meta.get("fold", 0)) not in HOLDOUT_FOLDS
+        ]
+        trained_folds[name] = sorted({int(p.meta.get("fold", 0)) for p in pages})
+        for page in pages:
+            example = page_example(page, rule_filters)
+            if example is not None:
+                examples.append(example)
+        print(f"{name}: {len(pages)} pages", file=sys.stderr, flush=True)
+    logits = out_of_fold_logits(examples)
+    probabilities = cross_fit(examples, logits)
+    thresholds = tune_dom_thresholds(examples, probabilities)
+    reports = fold_reports(examples, probabilities, thresholds["balanced"])
+    for report in reports:
+        print(f"folds {report.folds}: {report.pages} pages, F1 {report.f1:.3f} (out-of-fold)")
+    print("thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items()))
+    info = {
+        "cleaner_version": __version__,
+        "trained_folds": trained_folds,
+        "examples": len(examples),
+        "seed": SEED,
+        "fold_scores": [{"folds": list(r.folds), "f1": round(r.f1, 4)} for r in reports],
+    }
+    model = fit_model(examples, logits, thresholds, info)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    save_dom_model(model, args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

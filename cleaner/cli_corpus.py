@@ -68,6 +68,11 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write why each line went to OUT/_removals/ (one JSONL per shard or folder)",
     )
+    add_engine_options(group)
+
+
+def add_engine_options(group: argparse._ArgumentGroup) -> None:
+    """--engine and --scheduler: where a corpus run's tasks go (`clean` and `learn`)."""
     group.add_argument(
         "--engine",
         choices=("local", "dask"),

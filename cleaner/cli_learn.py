@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from cleaner.batch import STATE_DIR, BatchError, check_folders
-from cleaner.cli_corpus import positive, print_problems
+from cleaner.cli_corpus import add_engine_options, positive, print_problems
 from cleaner.corpus import write_atomic
 from cleaner.filters.profile import frequent_blocks
 from cleaner.learn import LearnJob, LearnResult, learn
@@ -64,17 +64,7 @@ def add_learn_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     group.add_argument(
         "--html-field", metavar="NAME", help="JSONL field holding HTML: its main text is read"
     )
-    group.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local processes, or Dask (needs the dask extra; default: local)",
-    )
-    group.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="with --engine dask: the scheduler to use (default: a local cluster of --jobs)",
-    )
+    add_engine_options(group)
 
 
 def add_profile_options(parser: argparse.ArgumentParser, *, learn_option: bool) -> None:

@@ -184,6 +184,90 @@ def test_shared_sentences_survive():
         assert kept == page[:-2]
 
 
+WOODS = [
+    "ash",
+    "beech",
+    "birch",
+    "cedar",
+    "cherry",
+    "elm",
+    "fir",
+    "hazel",
+    "hickory",
+    "holly",
+    "larch",
+    "lime",
+    "maple",
+    "oak",
+    "pear",
+    "pine",
+    "plum",
+    "poplar",
+    "rowan",
+    "spruce",
+    "sycamore",
+    "walnut",
+    "willow",
+    "yew",
+]
+SHOP_HEADER = ["Harbour Tool Co.", "Shop · Kits · Parts · Help"]
+SHOP_FOOTER = ["Returns · Delivery · Contact", "Harbour Tool Co., Pier Road workshop"]
+
+
+def shop_pages(bodies: list[list[str]]) -> tuple[Cleaner, list[list[str]]]:
+    """A shop of one page per body, each between the shop's header and footer, and a Cleaner
+    with only the profile filter learned on them."""
+    pages = [[*SHOP_HEADER, *body, *SHOP_FOOTER] for body in bodies]
+    profile = Profile()
+    for page in pages:
+        profile.add_page("tools.example", page)
+    return Cleaner(filters=[ProfileFilter(profile)]), pages
+
+
+def test_template_labels_inside_the_content_survive():
+    """A product page's labels sit between its own lines: they stay, though on every page,
+    while the header above and the footer below go. A line alone inside the content needs a
+    run ("Lifetime Guarantee" is on all 24 pages: overwhelming evidence anywhere else); a run
+    inside goes (the share box) unless the page has INTERLEAVED_STRETCHES or more stretches
+    of repeated lines inside its content (the spec sheet's five label pairs)."""
+    cleaner, pages = shop_pages(
+        [
+            [
+                f"The {wood} mallet",
+                f"A mallet turned from one piece of {wood}, oiled by hand.",
+                "Lifetime Guarantee",
+                f"If the {wood} head ever splits, we send another.",
+                "Share this mallet",
+                "Email · Print",
+                f"Photo: the {wood} mallet on the bench",
+            ]
+            for wood in WOODS
+        ]
+    )
+    for page in pages:
+        kept = cleaner.clean("\n".join(page), site="tools.example").splitlines()
+        assert kept == page[2:6] + page[8:9]  # header, share box and footer gone
+    # A spec sheet: five label pairs, each a frequent run, between the page's own values.
+    sections = [
+        ("Materials", "Head"),
+        ("Care", "Finish"),
+        ("Delivery", "Ships in"),
+        ("Guarantee", "Cover"),
+        ("Questions", "Ask us"),
+    ]
+    cleaner, pages = shop_pages(
+        [
+            [f"The {wood} mallet"]
+            + [line for pair in sections for line in (*pair, f"{pair[0]} of the {wood} one")]
+            for wood in WOODS[:8]
+        ]
+    )
+    for page in pages:
+        cleaned = cleaner.explain("\n".join(page), site="tools.example")
+        assert cleaned.text.splitlines() == page[2:-2]
+        assert {r.rule for r in cleaned.removals} == {"profile/run"}
+
+
 def test_sites_without_evidence_get_no_removals(fixture_profile):
     cleaner = Cleaner(model=None, profile=fixture_profile)
     text = fixture_pages()[0][1]

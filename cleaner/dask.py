@@ -65,32 +65,7 @@ def run_tasks(
     """Run corpus tasks on a Dask cluster: the scheduler at `scheduler`, or a local cluster
     of `jobs` single-threaded worker processes on the loopback interface. Yields
     `(task, result or exception)` as tasks finish."""
-    if not tasks:
-        return
-    with _client(scheduler, jobs) as client:
-        window = max(1, len(client.scheduler_info().get("workers", {}))) * IN_FLIGHT_PER_WORKER
-        waiting = iter(tasks)
-        by_key: dict[object, Task] = {}  # future key -> its task
-
-        def submit() -> Future | None:
-            task = next(waiting, None)
-            if task is None:
-                return None
-            future = client.submit(run_task, job, task, pure=False)
-            by_key[future.key] = task
-            return future
-
-        first = [f for f in (submit() for _ in range(window)) if f is not None]
-        running = as_completed(first)
-        for future in running:
-            task = by_key.pop(future.key)
-            try:
-                yield task, future.result()
-            except Exception as exc:  # the worker failed or died: report, go on
-                yield task, exc
-            follow = submit()
-            if follow is not None:
-                running.add(follow)
+    return map_on_cluster(partial(run_task, job), tasks, jobs=jobs, scheduler=scheduler)
 
 
 @contextmanager
@@ -123,9 +98,10 @@ def _client(scheduler: str | None, jobs: int) -> Iterator[Client]:
 def map_on_cluster(
     function: Callable[[Item], Result], items: Sequence[Item], *, jobs: int, scheduler: str | None
 ) -> Iterator[tuple[Item, Result | BaseException]]:
-    """`function(item)` for every item on a Dask cluster (as `run_tasks` runs corpus tasks):
-    `(item, result or exception)` as they finish. `cleaner learn --engine dask` counts its
-    inputs with it; `function` must pickle (a module-level function or a partial of one)."""
+    """`function(item)` for every item on a Dask cluster: `(item, result or exception)` as
+    they finish, with at most IN_FLIGHT_PER_WORKER items per worker submitted at a time.
+    Corpus tasks (`run_tasks`) and `cleaner learn --engine dask` both run through it;
+    `function` must pickle (a module-level function or a partial of one)."""
     if not items:
         return
     with _client(scheduler, jobs) as client:

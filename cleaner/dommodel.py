@@ -12,7 +12,6 @@ revision stage; the weights ship as `models/dom.npz`, arrays plus a JSON header 
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -32,11 +31,10 @@ from cleaner.features import (
     window_mean,
 )
 from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS
-from cleaner.model import BINS, REVISION_FEATURES, LinearStage, LineModel
+from cleaner.model import LineModel, load_model
 from cleaner.pipeline import Draft
 
 DOM_MODEL_FILE = "dom.npz"
-DOM_MODEL_FORMAT = 2
 # Class/id words that name the article's own container, and words that name furniture.
 _CONTENT_WORD_LIST = "article content body story entry post text main prose blog richtext copy"
 CONTENT_WORDS = frozenset(_CONTENT_WORD_LIST.split())
@@ -183,68 +181,13 @@ def _no_hashes() -> tuple[np.ndarray, np.ndarray]:
 
 
 def save_dom_model(model: LineModel, path: Path) -> None:
-    """Write the DOM model as npz: arrays and a JSON header, never pickle."""
-    header = {
-        "format": DOM_MODEL_FORMAT,
-        "features": list(ALL_FEATURES),
-        "revision_features": list(REVISION_FEATURES),
-        "hash_buckets": HASH_BUCKETS,
-        "bins": BINS,
-        "bias": model.first.bias,
-        "revision_bias": model.revision.bias,
-        "thresholds": dict(model.thresholds),
-        "info": dict(model.info),
-    }
-    with path.open("wb") as stream:
-        np.savez_compressed(
-            stream,
-            header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8),
-            dense_weights=model.first.weights.astype(np.float32),
-            edges=model.first.edges.astype(np.float32),
-            bin_weights=model.first.bin_weights.astype(np.float32),
-            hash_weights=model.first.hash_weights.astype(np.float16),
-            revision_weights=model.revision.weights.astype(np.float32),
-            revision_edges=model.revision.edges.astype(np.float32),
-            revision_bin_weights=model.revision.bin_weights.astype(np.float32),
-        )
+    """Write the DOM model in the line model's npz format, with the DOM feature names."""
+    model.save(path, ALL_FEATURES)
 
 
 def load_dom_model(path: Path | str) -> LineModel:
     """Read a DOM model file; errors say how to get a usable one."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            header = json.loads(bytes(data["header"]).decode())
-            arrays = {
-                name: data[name].astype(np.float32) for name in data.files if name != "header"
-            }
-    except (OSError, ValueError, KeyError) as error:
-        raise ValueError(
-            f"cannot read DOM model {path}: {error}; retrain it with python -m cleaner.train_dom"
-        ) from error
-    if header.get("format") != DOM_MODEL_FORMAT or header.get("features") != list(ALL_FEATURES):
-        raise ValueError(
-            f"DOM model {path} was built for other features than this version of cleaner "
-            "computes; retrain it with python -m cleaner.train_dom"
-        )
-    empty = np.zeros(0, np.float32)
-    return LineModel(
-        first=LinearStage(
-            arrays["dense_weights"],
-            arrays["edges"],
-            arrays["bin_weights"],
-            arrays["hash_weights"],
-            float(header["bias"]),
-        ),
-        revision=LinearStage(
-            arrays["revision_weights"],
-            arrays["revision_edges"],
-            arrays["revision_bin_weights"],
-            empty,
-            float(header["revision_bias"]),
-        ),
-        thresholds=header["thresholds"],
-        info=header["info"],
-    )
+    return load_model(path, ALL_FEATURES, "python -m cleaner.train_dom")
 
 
 @cache

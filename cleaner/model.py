@@ -15,7 +15,7 @@ one built for other features fails with a message instead of scoring garbage.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -207,11 +207,12 @@ class LineModel:
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
         return float(self.thresholds.get(preset, FALLBACK_THRESHOLDS[preset]))
 
-    def save(self, path: Path) -> None:
-        """Write the model as npz (arrays plus a JSON header), never pickle."""
+    def save(self, path: Path, features: Sequence[str] = FEATURE_NAMES) -> None:
+        """Write the model as npz (arrays plus a JSON header), never pickle. `features` names
+        the stage-one columns (the DOM block model has more than the line model)."""
         header = {
             "format": MODEL_FORMAT,
-            "features": list(FEATURE_NAMES),
+            "features": list(features),
             "revision_features": list(REVISION_FEATURES),
             "hash_buckets": HASH_BUCKETS,
             "bins": BINS,
@@ -234,17 +235,22 @@ class LineModel:
             )
 
 
-def load_model(path: Path | str) -> LineModel:
-    """Read a model file written by `LineModel.save`; errors say how to get a usable one."""
+def load_model(
+    path: Path | str,
+    features: Sequence[str] = FEATURE_NAMES,
+    made_by: str = "`cleaner train`",
+) -> LineModel:
+    """Read a model file written by `LineModel.save` for these stage-one `features`; errors
+    say how to get a usable one (`made_by`: the command that writes such files)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode())
             arrays = {name: data[name] for name in data.files if name != "header"}
     except (OSError, ValueError, KeyError) as error:
         raise ValueError(
-            f"cannot read model {path}: {error}; pass a file written by `cleaner train`"
+            f"cannot read model {path}: {error}; pass a file written by {made_by}"
         ) from error
-    expected = (MODEL_FORMAT, list(FEATURE_NAMES), list(REVISION_FEATURES), HASH_BUCKETS, BINS)
+    expected = (MODEL_FORMAT, list(features), list(REVISION_FEATURES), HASH_BUCKETS, BINS)
     found = (
         header.get("format"),
         header.get("features"),
@@ -255,7 +261,7 @@ def load_model(path: Path | str) -> LineModel:
     if found != expected:
         raise ValueError(
             f"model {path} was built for other features than this version of cleaner "
-            "computes; retrain it with `cleaner train`"
+            f"computes; retrain it with {made_by}"
         )
 
     def array(name: str) -> np.ndarray:

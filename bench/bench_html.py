@@ -1,4 +1,4 @@
-"""HTML-mode speed: pages/s of both cleaner backends against trafilatura, in one process.
+"""HTML-mode speed: pages/s of every cleaner backend against trafilatura, in one process.
 
     python bench/bench_html.py [--data-dir D] [--limit N] [--repeat R] [--datasets a,b]
 
@@ -39,6 +39,7 @@ def methods() -> list[tuple[str, PageFn]]:
         (REFERENCE, lambda page: extract_text(page.html, page.url)),
         ("cleaner --backend trafilatura", lambda p: default.clean_html(p.html, p.url)),
         ("cleaner --backend fast", lambda p: default.clean_html(p.html, p.url, backend="fast")),
+        ("cleaner --backend guided", lambda p: default.clean_html(p.html, p.url, backend="guided")),
     ]
 
 

@@ -6,14 +6,26 @@
   trafilatura's output it removed article lines (mean F1 on the training folds of wcxb_dev
   0.811 against 0.833 for the rules alone, readability 0.911 against 0.925). Nor are the
   tail rules (see `text_pipeline`).
+  Tried on the same folds and not kept (mean F1 of trafilatura's output, wcxb_dev /
+  readability, against 0.833 / 0.925 for its defaults): `favor_precision` 0.767 / 0.928,
+  `favor_recall` 0.810 / 0.928, `include_tables=False` 0.825 / 0.921, `fast=True` 0.797 /
+  0.915, the union of a default and a `favor_recall` run 0.836 / 0.915 (at twice the time),
+  only the comment-section tail rule after our rules 0.833 / 0.925 (-0.0002 / 0); dropping
+  lines by the DOM rules or the DOM block model: see `cleaner.guided`.
 - `fast`: no trafilatura. The page is parsed once with lxml and walked into DOM blocks
   (`cleaner.dom`); the DOM pack removes the subtrees its selectors name (ads, players, share
   bars, rails, banners, comments, navigation), then the text rules and the learned model
   judge the remaining blocks as lines.
+- `guided` (opt-in): trafilatura without its fallback extractors, checked against the `fast`
+  backend's DOM block model (`cleaner.guided`): its lines plus the content blocks it skipped
+  inside them, or the `fast` result when it kept too little. Better than `trafilatura` on
+  wcxb_dev's mixed page types (forums, listings, product and service pages) and cleaneval,
+  worse on the news sets (README "HTML pages"), so not the default.
 
-Both return a `Cleaned` whose removals refer to lines of `Cleaned.document`: the extracted
-text's lines for `trafilatura`, every block of the page for `fast` (DOM-removed blocks
-included, so `explain` shows the selector that removed each one).
+All return a `Cleaned` whose removals refer to lines of `Cleaned.document`: the extracted
+text's lines for `trafilatura` (and `guided`, with the blocks it put back), every block of
+the page for `fast` (and `guided` when it fell back to it; DOM-removed blocks included, so
+`explain` shows the selector that removed each one).
 """
 
 from __future__ import annotations
@@ -32,8 +44,8 @@ from cleaner.model import LineModel, default_model
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.text import line_key
 
-BACKENDS = ("trafilatura", "fast")
-# trafilatura is the default because it scored higher on every dataset (README "HTML mode").
+BACKENDS = ("trafilatura", "fast", "guided")
+# trafilatura is the default: never below trafilatura itself on any dataset (README "HTML pages").
 DEFAULT_BACKEND = "trafilatura"
 DOM_FILTER_NAME = "dom-rules"
 

@@ -95,8 +95,8 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
         "--backend",
         choices=BACKENDS,
         default=DEFAULT_BACKEND,
-        help="how HTML pages are read: trafilatura extraction + rules, or the fast DOM path "
-        "(default: %(default)s)",
+        help="how HTML pages are read: trafilatura extraction + rules, the fast DOM path, or "
+        "trafilatura guided by the DOM block model (default: %(default)s)",
     )
 
 

@@ -3,8 +3,9 @@
 The one path for `.html` files, `--html-field` records and `clean_html`: bytes are decoded
 like a browser (BOM, <meta charset>, UTF-8, then windows-1252), then the backend chosen
 with `backend=` (or the Cleaner's `html_backend`) turns the page into a Document and the
-pipeline cleans it (`cleaner.backends`: `trafilatura` extraction + rules, or the `fast`
-DOM path). A page with nothing to extract gives empty text, never an exception.
+pipeline cleans it (`cleaner.backends`: `trafilatura` extraction + rules, the `fast` DOM
+path, or `guided`: trafilatura checked against the DOM block model, `cleaner.guided`).
+A page with nothing to extract gives empty text, never an exception.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cleaner.backends import (
 from cleaner.corpus import Decoded, decode_bytes, decode_with_replacement
 from cleaner.document import Cleaned, Document
 from cleaner.dommodel import default_dom_model
+from cleaner.guided import guided_clean, runs_default_model
 
 # Browsers look for <meta charset> in the first 1024 bytes (WHATWG "prescan"); pages with a
 # long script block first are common and browsers then re-decode when the parser meets the
@@ -79,9 +81,11 @@ def decode_html(data: bytes) -> Decoded:
     return decoded
 
 
-def extract_text(html: str, url: str | None = None) -> str:
+def extract_text(html: str, url: str | None = None, fast: bool = False) -> str:
     """The page's main text as trafilatura sees it (comments and metadata left out), one
-    block per line; "" when the page has none."""
+    block per line; "" when the page has none. `fast` skips trafilatura's fallback
+    extractors (readability-lxml, jusText): the `guided` backend checks the result against
+    the DOM block model instead (`cleaner.guided`)."""
     if not html.strip():
         return ""
     text = trafilatura.extract(
@@ -92,6 +96,7 @@ def extract_text(html: str, url: str | None = None) -> str:
         output_format="txt",
         with_metadata=False,
         deduplicate=False,  # trafilatura's deduplication is process-wide state
+        fast=fast,
     )
     return text or ""
 
@@ -114,8 +119,12 @@ def explain_html(
         rules = default_dom_rules(cleaner.config.disabled_rules)
         pipeline = fast_pipeline(cleaner.pipeline.filters, default_dom_model())
         return pipeline.run(fast_document(page, rules))
-    document = Document.from_text(extract_text(page, url))
-    return text_pipeline(cleaner.pipeline.filters).run(document)
+    filters = cleaner.pipeline.filters
+    dom_model = default_dom_model() if runs_default_model(filters) else None
+    if chosen == "trafilatura" or dom_model is None:  # `guided` with rules only is this too
+        return text_pipeline(filters).run(Document.from_text(extract_text(page, url)))
+    blocks = fast_document(page, default_dom_rules(cleaner.config.disabled_rules))
+    return guided_clean(extract_text(page, url, fast=True), blocks, filters, dom_model)
 
 
 def clean_html(

@@ -1,5 +1,5 @@
 """HTML mode through every door: the API (`clean_html`, `explain_html`, Cleaner methods),
-both backends, the CLI (`--backend`, files and folders of .html, JSONL `--html-field`), and
+every backend, the CLI (`--backend`, files and folders of .html, JSONL `--html-field`), and
 the config that worker processes rebuild their Cleaner from."""
 
 from __future__ import annotations
@@ -144,7 +144,11 @@ def test_html_eval_rows_and_the_note_when_readability_is_missing(monkeypatch):
 
     names = [name for name, _ in evaluate_html.html_methods(RULES_ONLY)[0]]
     assert names[0] == "trafilatura (no comments)"
-    assert names[-2:] == ["cleaner --backend trafilatura", "cleaner --backend fast"]
+    assert names[-3:] == [
+        "cleaner --backend trafilatura",
+        "cleaner --backend fast",
+        "cleaner --backend guided",
+    ]
     monkeypatch.setattr(evaluate_html, "readability_fn", lambda: None)
     methods, notes = evaluate_html.html_methods(RULES_ONLY)
     assert "readability-lxml" not in [name for name, _ in methods]

@@ -36,7 +36,7 @@ from functools import cache
 
 from cleaner.document import Document, Removal
 from cleaner.dom import Block, page_blocks, parse
-from cleaner.dommodel import DomLearnedFilter
+from cleaner.dommodel import dom_learned_filter
 from cleaner.domrules import DomRuleIndex, builtin_dom_packs, rules_in_force
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.rules import TailRuleFilter
@@ -109,7 +109,7 @@ def fast_pipeline(filters: Sequence[Filter], dom_model: LineModel | None = None)
             and isinstance(step, LearnedFilter)
             and step.model is default_model()
         ):
-            step = DomLearnedFilter(dom_model, step.preset)
+            step = dom_learned_filter(dom_model, step.preset)
         steps.append(step)
     return Pipeline(steps)
 

@@ -13,7 +13,7 @@ revision stage; the weights ship as `models/dom.npz`, arrays plus a JSON header 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from cleaner.document import Document, Removal
+from cleaner.document import Document
 from cleaner.dom import Block
 from cleaner.features import (
     FEATURE_NAMES,
@@ -30,7 +30,7 @@ from cleaner.features import (
     page_features,
     window_mean,
 )
-from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS
+from cleaner.filters.learned import LearnedFilter
 from cleaner.model import LineModel, load_model
 from cleaner.pipeline import Draft
 
@@ -198,31 +198,6 @@ def default_dom_model() -> LineModel | None:
         return load_dom_model(path) if path.is_file() else None
 
 
-class DomLearnedFilter:
-    """Removes the blocks the DOM model scores below the preset's threshold."""
-
-    name = LEARNED_FILTER_NAME
-
-    def __init__(self, model: LineModel, preset: str) -> None:
-        self.model = model
-        self.preset = preset
-        self.threshold = model.threshold(preset)
-
-    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        features = dom_features(document, draft)
-        if not features.lines or features.word_count() < MIN_PAGE_WORDS:
-            return ()
-        probability = self.model.content_probability(features)
-        threshold = self.threshold
-        proposals = []
-        for row in np.flatnonzero(probability < threshold).tolist():
-            line = features.lines[row]
-            if draft.removed[line]:
-                continue
-            score = round(float(probability[row]), 3)
-            reason = (
-                f"DOM block model: content probability {score:.3f} is below the "
-                f"{self.preset} threshold {threshold:.3f}"
-            )
-            proposals.append(Removal(line, None, self.name, None, reason, score))
-        return proposals
+def dom_learned_filter(model: LineModel, preset: str) -> LearnedFilter:
+    """The learned filter over DOM blocks: the DOM model's rows, and reasons that say so."""
+    return LearnedFilter(model, preset, dom_features, "DOM block model", digits=3)

@@ -8,12 +8,12 @@ shows how close the call was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from cleaner.document import Document, Removal
-from cleaner.features import page_features
+from cleaner.features import PageFeatures, page_features
 from cleaner.model import LineModel
 from cleaner.pipeline import Draft
 
@@ -24,38 +24,50 @@ LEARNED_FILTER_NAME = "model"
 MIN_PAGE_WORDS = 40
 
 
+# How a learned filter turns a page into model rows: the text line features by default; the
+# DOM block model (HTML `fast` backend) passes its own, which add what the DOM knows.
+FeatureFn = Callable[[Document, Draft], PageFeatures]
+
+
 class LearnedFilter:
-    """Removes the lines the model scores below the preset's threshold."""
+    """Removes the lines the model scores below the preset's threshold.
+
+    `features` computes the model's rows, `label` names the model in each reason, and
+    `digits` is how many decimals the reason shows (a threshold of 0.001 needs three)."""
 
     name = LEARNED_FILTER_NAME
 
-    def __init__(self, model: LineModel, preset: str) -> None:
+    def __init__(
+        self,
+        model: LineModel,
+        preset: str,
+        features: FeatureFn = page_features,
+        label: str = "learned model",
+        digits: int = 2,
+    ) -> None:
         self.model = model
         self.preset = preset
         self.threshold = model.threshold(preset)
+        self.features = features
+        self.label = label
+        self.digits = digits
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        features = page_features(document, draft)
+        features = self.features(document, draft)
         if not features.lines or features.word_count() < MIN_PAGE_WORDS:
             return ()
         probability = self.model.content_probability(features)
         removed = draft.removed
-        threshold = self.threshold
+        threshold, digits = self.threshold, self.digits
         proposals = []
         for row in np.flatnonzero(probability < threshold).tolist():
             line = features.lines[row]
             if removed[line]:
                 continue
             score = round(float(probability[row]), 3)
-            proposals.append(
-                Removal(
-                    line,
-                    None,
-                    self.name,
-                    None,
-                    f"learned model: content probability {score:.2f} is below the "
-                    f"{self.preset} threshold {threshold:.2f}",
-                    score,
-                )
+            reason = (
+                f"{self.label}: content probability {score:.{digits}f} is below the "
+                f"{self.preset} threshold {threshold:.{digits}f}"
             )
+            proposals.append(Removal(line, None, self.name, None, reason, score))
         return proposals

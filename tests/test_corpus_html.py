@@ -9,27 +9,8 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.html import clean_html, declared_encoding, decode_html, explain_html
-
-PROSE_1 = (
-    "The council voted five to two on Tuesday to fund the new footbridge over the river, "
-    "ending a debate that had divided the two neighbourhoods for most of the year."
-)
-PROSE_2 = (
-    "Construction starts in March and the bridge should open to walkers and cyclists by the "
-    "end of next summer, the city engineer told residents at a packed meeting."
-)
-PAGE = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>Footbridge vote</title></head>
-<body>
-<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
-<article>
-<h1>Council backs the footbridge</h1>
-<p>{PROSE_1}</p>
-<p>ADVERTISEMENT</p>
-<p>{PROSE_2}</p>
-</article>
-<footer>Copyright The Riverside Post. All rights reserved.</footer>
-</body></html>"""
+from tests.html_pages import PLAIN_PAGE as PAGE
+from tests.html_pages import PROSE_1, PROSE_2
 
 RULES_ONLY = Cleaner(model=None)
 

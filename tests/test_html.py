@@ -14,30 +14,7 @@ from cleaner import Cleaner, CleanerConfig
 from cleaner.backends import BACKENDS, DEFAULT_BACKEND
 from cleaner.cli import main
 from cleaner.records import clean_record
-
-PROSE_1 = (
-    "The council voted five to two on Tuesday to fund the new footbridge over the river, "
-    "ending a debate that had divided the two neighbourhoods for most of the year."
-)
-PROSE_2 = (
-    "Construction starts in March and the bridge should open to walkers and cyclists by the "
-    "end of next summer, the city engineer told residents at a packed meeting."
-)
-PAGE = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>Footbridge vote</title></head>
-<body>
-<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
-<article>
-<h1>Council backs the footbridge</h1>
-<p>{PROSE_1}</p>
-<div class="ad-slot" data-ad-slot="top">Advertisement</div>
-<p>{PROSE_2}</p>
-<p>ADVERTISEMENT</p>
-<div class="share-bar"><a>Facebook</a> <a>Twitter</a> <a>Email</a></div>
-</article>
-<aside class="most-read"><h3>Most read</h3><ul><li><a>Other story</a></li></ul></aside>
-<footer>Copyright The Riverside Post. All rights reserved.</footer>
-</body></html>"""
+from tests.html_pages import PAGE, PROSE_1, PROSE_2
 
 RULES_ONLY = Cleaner(model=None)
 FAST = Cleaner(model=None, backend="fast")

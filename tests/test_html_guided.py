@@ -13,7 +13,7 @@ from cleaner.backends import default_dom_rules, fast_document
 from cleaner.dommodel import default_dom_model
 from cleaner.guided import guided_clean, runs_default_model, source_blocks, with_missing_content
 from cleaner.html import extract_text
-from tests.test_html import PAGE, PROSE_1, PROSE_2
+from tests.html_pages import PAGE, PROSE_1, PROSE_2
 
 BLOCKS = ["Menu", "Title", "First paragraph.", "A list item", "Second paragraph.", "Footer"]
 KEYS = ["menu", "title", "first paragraph", "a list item", "second paragraph", "footer"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,23 @@ def rules_only():
     from cleaner import Cleaner
 
     return Cleaner(model=None)
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    """One real Dask LocalCluster for the whole run: two single-threaded worker processes on
+    the loopback interface, as `--engine dask` starts. Skips without the dask extra."""
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from cleaner.dask import LOOPBACK
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host=LOOPBACK,
+        dashboard_address=f"{LOOPBACK}:0",
+        silence_logs=logging.ERROR,
+    ) as local:
+        yield local

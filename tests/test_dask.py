@@ -3,35 +3,21 @@ the loopback interface): the output must be the local engine's, byte for byte.""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 
 import dask.bag as db
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from cleaner import Cleaner, CleanerConfig
 from cleaner.batch import run_batch
-from cleaner.dask import LOOPBACK, clean_bag
+from cleaner.dask import clean_bag
 
 from .test_batch import PAGE, article, tree, write_corpus
 
 RULES_ONLY = CleanerConfig(model=None)
 CLEANER = Cleaner(model=None)
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host=LOOPBACK,
-        dashboard_address=f"{LOOPBACK}:0",
-        silence_logs=logging.ERROR,
-    ) as local:
-        yield local
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import shutil
 from pathlib import Path
 
@@ -382,24 +381,6 @@ def test_cli_refuses_a_bad_profile(tmp_path, capsys):
 
 
 # Dask --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    pytest.importorskip("distributed")
-    from distributed import LocalCluster
-
-    from cleaner.dask import LOOPBACK
-
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host=LOOPBACK,
-        dashboard_address=f"{LOOPBACK}:0",
-        silence_logs=logging.ERROR,
-    ) as local:
-        yield local
 
 
 def test_dask_learns_what_the_local_engine_learns(tmp_path, cluster):

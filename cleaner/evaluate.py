@@ -102,12 +102,16 @@ def run_method(fn: CleanFn, pages: Sequence[RenderedPage]) -> tuple[Summary, flo
     texts = [p.text for p in pages]
     start = time.perf_counter()
     outputs = [fn(text) for text in texts]
-    elapsed = time.perf_counter() - start
+    return scored(outputs, [page.gold for page in pages], time.perf_counter() - start)
+
+
+def scored(outputs: Sequence[str], golds: Sequence[str], seconds: float) -> tuple[Summary, float]:
+    """The summary of each output's score against its gold, and pages per second (the
+    method's own time only: scoring is not timed)."""
     scores = [
-        score_tokens(tokens(out), tokens(page.gold))
-        for out, page in zip(outputs, pages, strict=True)
+        score_tokens(tokens(out), tokens(gold)) for out, gold in zip(outputs, golds, strict=True)
     ]
-    return summarize(scores), len(pages) / elapsed if elapsed > 0 else float("inf")
+    return summarize(scores), len(outputs) / seconds if seconds > 0 else float("inf")
 
 
 def evaluate_dataset(

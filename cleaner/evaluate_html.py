@@ -22,10 +22,10 @@ from cleaner.backends import BACKENDS
 from cleaner.dom import page_blocks, parse
 from cleaner.dommodel import default_dom_model
 from cleaner.evaldata import MIN_GOLD_RECALL, Page, load_dataset
-from cleaner.evaluate import DatasetReport, MethodRow, dataset_name, held_out, of_types
+from cleaner.evaluate import DatasetReport, MethodRow, dataset_name, held_out, of_types, scored
 from cleaner.html import extract_text
 from cleaner.model import LineModel
-from cleaner.scoring import Summary, score_tokens, summarize, tokens
+from cleaner.scoring import Summary
 
 PageFn = Callable[[Page], str]
 READABILITY_MISSING = (
@@ -85,12 +85,7 @@ def run_page_method(fn: PageFn, pages: Sequence[Page]) -> tuple[Summary, float]:
     """Run `fn` on every page; the summary of scores and pages per second."""
     start = time.perf_counter()
     outputs = [fn(page) for page in pages]
-    elapsed = time.perf_counter() - start
-    scores = [
-        score_tokens(tokens(out), tokens(page.gold))
-        for out, page in zip(outputs, pages, strict=True)
-    ]
-    return summarize(scores), len(pages) / elapsed if elapsed > 0 else float("inf")
+    return scored(outputs, [page.gold for page in pages], time.perf_counter() - start)
 
 
 def evaluate_html_dataset(

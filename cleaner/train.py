@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.document import Document, Removal
-from cleaner.evaldata import MIN_GOLD_RECALL, RenderedPage
+from cleaner.evaldata import MIN_GOLD_RECALL, Page, RenderedPage
 from cleaner.features import FEATURE_NAMES, HASH_BUCKETS, PageFeatures, page_features
 from cleaner.labels import LineLabels, align_lines
 from cleaner.model import (
@@ -136,10 +136,23 @@ def page_example(
     draft = tap.draft
     features = page_features(document, draft)
     content = (line_labels or page_labels(page)).content
+    kept = np.array([not draft.removed[i] for i in features.lines], dtype=bool)
+    return example_of(page, features, draft, content, kept, trimmed)
+
+
+def example_of(
+    page: RenderedPage | Page,
+    features: PageFeatures,
+    draft: Draft,
+    content: Sequence[bool | None],
+    kept_by_rules: np.ndarray,
+    trimmed: bool = False,
+) -> Example:
+    """A training example from a page's feature rows and its lines' content labels: rows
+    weigh 1 when they hold a scored token, 0 otherwise (both text lines and DOM blocks)."""
     labels = np.array([bool(content[i]) for i in features.lines], dtype=np.int8)
     row_tokens = tuple(tuple(tokens(draft.texts[i])) for i in features.lines)
     weights = np.array([1.0 if words else 0.0 for words in row_tokens], dtype=np.float32)
-    kept = np.array([not draft.removed[i] for i in features.lines], dtype=bool)
     return Example(
         page_id=page.id,
         dataset=page.dataset,
@@ -148,7 +161,7 @@ def page_example(
         labels=labels,
         weights=weights,
         row_tokens=row_tokens,
-        kept_by_rules=kept,
+        kept_by_rules=kept_by_rules,
         gold_tokens=tuple(tokens(page.gold)),
         trimmed=trimmed,
     )

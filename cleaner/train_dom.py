@@ -29,12 +29,12 @@ from cleaner.evaldata import MIN_GOLD_RECALL, Page, load_dataset
 from cleaner.evaluate import dataset_name
 from cleaner.labels import align_lines
 from cleaner.pipeline import Filter, Pipeline
-from cleaner.scoring import tokens
 from cleaner.train import (
     SEED,
     DraftTap,
     Example,
     cross_fit,
+    example_of,
     fit_model,
     fold_reports,
     out_of_fold_logits,
@@ -77,20 +77,7 @@ def page_example(page: Page, rule_filters: Sequence[Filter]) -> Example | None:
     if not features.lines:
         return None
     content = align_lines(document.lines, label_text(page)).content
-    labels = np.array([bool(content[i]) for i in features.lines], dtype=np.int8)
-    row_tokens = tuple(tuple(tokens(draft.texts[i])) for i in features.lines)
-    weights = np.array([1.0 if words else 0.0 for words in row_tokens], dtype=np.float32)
-    return Example(
-        page_id=page.id,
-        dataset=page.dataset,
-        fold=int(page.meta.get("fold", 0)),
-        features=features,
-        labels=labels,
-        weights=weights,
-        row_tokens=row_tokens,
-        kept_by_rules=np.ones(len(features.lines), dtype=bool),
-        gold_tokens=tuple(tokens(page.gold)),
-    )
+    return example_of(page, features, draft, content, np.ones(len(features.lines), dtype=bool))
 
 
 def tune_dom_thresholds(

@@ -34,6 +34,8 @@ from typing import NamedTuple
 import regex
 from lxml import etree
 
+from cleaner.rulepack import read_toml
+
 _PACK_KEYS = {"name", "description"}
 _SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
 _RULE_KEYS = {"name", "reason", "unless", "examples", "counterexamples", *_SELECTOR_KEYS}
@@ -163,14 +165,7 @@ def parse_dom_pack(data: Mapping[str, object], source: str) -> DomPack:
 
 def load_dom_pack(path: str | Path) -> DomPack:
     """Read and validate one DOM pack file."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DomRuleError(f"DOM rule pack {path}: file not found; check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DomRuleError(f"DOM rule pack {path}: cannot read it ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DomRuleError(f"DOM rule pack {path}: not valid TOML ({exc})") from exc
+    data = read_toml(Path(path), f"DOM rule pack {path}", DomRuleError, "check the path")
     return parse_dom_pack(data, str(path))
 
 

@@ -227,17 +227,24 @@ def parse_pack(data: Mapping[str, object], source: str) -> RulePack:
     return RulePack(pack_name, str(description), source, rules)
 
 
+def read_toml(path: Path, what: str, error: type[ValueError], hint: str) -> dict[str, object]:
+    """A TOML file's data. Every way of failing (missing, unreadable, not TOML) becomes one
+    `error` line that starts with `what` (e.g. "rule pack PATH"); `hint` is what to do
+    about a missing file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{what}: file not found; {hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{what}: cannot read it ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{what}: not valid TOML ({exc})") from exc
+
+
 def load_pack(path: str | Path) -> RulePack:
     """Read and validate one TOML rule pack from disk."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RuleError(f"rule pack {path}: file not found; check the --rules path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"rule pack {path}: cannot read it ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"rule pack {path}: not valid TOML ({exc})") from exc
+    data = read_toml(path, f"rule pack {path}", RuleError, "check the --rules path")
     return parse_pack(data, str(path))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from cleaner.domrules import DomMatch, DomRuleIndex, element_tokens
+from cleaner.domrules import TOKEN_MEMO, DomMatch, DomRuleIndex, class_id_tokens
 
 # Tags that start and end a block of text (what a browser lays out as a block box, plus
 # table cells and <br>, which scrapers also read as line breaks).
@@ -90,72 +90,69 @@ def parse(html: str) -> etree._Element | None:
     return root
 
 
-class _Walk:
-    """The walk's state: the text of the current block, and the ancestors of the current
-    element as counters and stacks, updated on start and end events so that no element is
-    visited twice."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-        self.path: list[str] = []
-        self.ids: list[int] = []
-        self.tokens: list[str] = []
-        self.heading = 0
-        self.lists = 0
-        self.tables = 0
-        self.pre = 0
-
-    def flush(self, match: DomMatch | None) -> None:
-        """Emit the text gathered since the last block boundary as one block (one per line
-        inside <pre>)."""
-        if not self.parts:
-            return
-        raw = "".join(self.parts)
-        self.parts = []
-        links, self.link_chars = self.link_chars, 0
-        texts = [line.strip() for line in raw.splitlines()] if self.pre else [" ".join(raw.split())]
-        tokens = tuple(self.tokens[-MAX_TOKENS:][::-1])
-        path = tuple(self.path)
-        in_list, in_table = self.lists > 0, self.tables > 0
-        ids = self.ids
-        parent = ids[-2] if len(ids) > 1 else -1
-        grandparent = ids[-3] if len(ids) > 2 else -1
-        for text in texts:
-            if text:
-                block = Block(
+def _emit(
+    blocks: list[Block],
+    raw: str,
+    links: int,
+    pre: bool,
+    path: list[str],
+    ids: list[int],
+    tokens: list[str],
+    heading: int,
+    in_list: bool,
+    in_table: bool,
+    match: DomMatch | None,
+) -> None:
+    """Append the text gathered since the last block boundary as one block (one per line
+    inside <pre>); the caller has checked that it is not all whitespace."""
+    texts = [line.strip() for line in raw.splitlines()] if pre else [" ".join(raw.split())]
+    block_tokens = tuple(tokens[-MAX_TOKENS:][::-1])
+    block_path = tuple(path)
+    parent = ids[-2] if len(ids) > 1 else -1
+    grandparent = ids[-3] if len(ids) > 2 else -1
+    for text in texts:
+        if text:
+            blocks.append(
+                Block(
                     text,
-                    path,
-                    self.heading,
+                    block_path,
+                    heading,
                     min(links, len(text)),
                     in_list,
                     in_table,
-                    tokens,
+                    block_tokens,
                     match,
                     parent,
                     grandparent,
                 )
-                self.blocks.append(block)
+            )
 
 
 def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) -> list[Block]:
     """The text blocks of a parsed page in document order, invisible subtrees skipped and
     subtrees matched by `rules` marked with their rule (outermost match wins).
 
-    One loop over lxml's start/end events with the state in locals: it runs once per
-    element and is the fast backend's hottest code."""
+    One loop over lxml's start/end events with all state in locals (no attribute or method
+    look-ups per event): it runs twice per element and is the fast backend's hottest code.
+    A block boundary whose gathered text is all whitespace emits nothing, so it costs one
+    join and no call."""
     if root is None:
         return []
-    state = _Walk()
-    path, ids, tokens_stack, parts = state.path, state.ids, state.tokens, state.parts
-    number = 0
+    blocks: list[Block] = []
+    parts: list[str] = []
+    path: list[str] = []
+    ids: list[int] = []
+    tokens_stack: list[str] = []
     token_counts: list[int] = []
+    number = 0
+    link_chars = 0  # characters of link text gathered in `parts`
+    heading = lists = tables = pre = 0
     # (element, match) of the subtree a DOM rule matched, while the walk is inside it.
     matched: list[tuple[etree._Element, DomMatch]] = []
     match: DomMatch | None = None
     links = 0
-    block_tags, invisible, headings, lists = BLOCK_TAGS, INVISIBLE_TAGS, HEADINGS, LIST_TAGS
+    block_tags, invisible, headings, list_tags = BLOCK_TAGS, INVISIBLE_TAGS, HEADINGS, LIST_TAGS
+    tokens_of, token_memo = class_id_tokens, TOKEN_MEMO
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, element in walk:
         tag = element.tag
@@ -167,16 +164,53 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
                 continue
             if parts and tag in block_tags:
                 if match is None:
-                    state.flush(None)
-                    parts = state.parts
+                    raw = "".join(parts)
+                    parts.clear()
+                    if not raw.isspace():
+                        _emit(
+                            blocks,
+                            raw,
+                            link_chars,
+                            pre > 0,
+                            path,
+                            ids,
+                            tokens_stack,
+                            heading,
+                            lists > 0,
+                            tables > 0,
+                            None,
+                        )
+                    link_chars = 0
                 else:  # a matched subtree is one block: its removal is one decision
                     parts.append(" ")
-            tokens = element_tokens(element)
+            get = element.get
+            classes = get("class")
+            ident = get("id")
+            if classes is None and ident is None:
+                tokens: tuple[str, ...] = ()
+            else:  # the memo's dict first: a call per element is a tenth of the walk
+                tokens = token_memo.get((classes, ident)) or tokens_of(classes, ident)
             if match is None and rules is not None:
                 hit = rules.match(tag, tokens, element)
                 if hit is not None:
-                    state.flush(None)  # the text before an inline match is not part of it
-                    parts = state.parts
+                    if parts:  # the text before an inline match is not part of it
+                        raw = "".join(parts)
+                        parts.clear()
+                        if not raw.isspace():
+                            _emit(
+                                blocks,
+                                raw,
+                                link_chars,
+                                pre > 0,
+                                path,
+                                ids,
+                                tokens_stack,
+                                heading,
+                                lists > 0,
+                                tables > 0,
+                                None,
+                            )
+                        link_chars = 0
                     matched.append((element, hit))
                     match = hit
             path.append(tag)
@@ -188,24 +222,39 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
             if tag == "a":
                 links += 1
             elif tag in headings:
-                state.heading = headings[tag]
-            elif tag in lists:
-                state.lists += 1
+                heading = headings[tag]
+            elif tag in list_tags:
+                lists += 1
             elif tag == "table":
-                state.tables += 1
+                tables += 1
             elif tag == "pre":
-                state.pre += 1
+                pre += 1
             text = element.text
             if text:
                 parts.append(text)
                 if links:
-                    state.link_chars += len(text)
+                    link_chars += len(text)
             continue
         if tag not in invisible:
             if parts and tag in block_tags:
                 if match is None:
-                    state.flush(None)
-                    parts = state.parts
+                    raw = "".join(parts)
+                    parts.clear()
+                    if not raw.isspace():
+                        _emit(
+                            blocks,
+                            raw,
+                            link_chars,
+                            pre > 0,
+                            path,
+                            ids,
+                            tokens_stack,
+                            heading,
+                            lists > 0,
+                            tables > 0,
+                            None,
+                        )
+                    link_chars = 0
                 else:
                     parts.append(" ")
             path.pop()
@@ -216,22 +265,53 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
             if tag == "a":
                 links -= 1
             elif tag in headings:
-                state.heading = 0
-            elif tag in lists:
-                state.lists -= 1
+                heading = 0
+            elif tag in list_tags:
+                lists -= 1
             elif tag == "table":
-                state.tables -= 1
+                tables -= 1
             elif tag == "pre":
-                state.pre -= 1
+                pre -= 1
             if matched and matched[-1][0] is element:
                 matched.pop()
-                state.flush(match)
-                parts = state.parts
+                if parts:
+                    raw = "".join(parts)
+                    parts.clear()
+                    if not raw.isspace():
+                        _emit(
+                            blocks,
+                            raw,
+                            link_chars,
+                            pre > 0,
+                            path,
+                            ids,
+                            tokens_stack,
+                            heading,
+                            lists > 0,
+                            tables > 0,
+                            match,
+                        )
+                    link_chars = 0
                 match = matched[-1][1] if matched else None
         tail = element.tail
         if tail:
             parts.append(tail)
             if links:
-                state.link_chars += len(tail)
-    state.flush(None)
-    return state.blocks
+                link_chars += len(tail)
+    if parts:
+        raw = "".join(parts)
+        if not raw.isspace():
+            _emit(
+                blocks,
+                raw,
+                link_chars,
+                pre > 0,
+                path,
+                ids,
+                tokens_stack,
+                heading,
+                lists > 0,
+                tables > 0,
+                None,
+            )
+    return blocks

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -80,16 +80,11 @@ _LOG_WORDS = FEATURE_NAMES.index("log_words")
 _PROSE = FEATURE_NAMES.index("prose")
 
 
-def _block_row(block: Block, previous: Block | None) -> list[float]:
-    path = block.path
+def _path_columns(path: tuple[str, ...]) -> list[float]:
+    """The columns of `_block_rows` that depend on the tag path alone (`log_depth`, the tag
+    flags, `in_article`)."""
     tag = path[-1] if path else ""
-    words = {w for token in block.tokens for w in _WORDS.findall(token)}
     return [
-        block.link_density,
-        float(block.heading > 0),
-        float(block.heading),
-        float(block.in_list),
-        float(block.in_table),
         float(np.log1p(len(path))),
         float(tag == "p"),
         float(tag == "li"),
@@ -97,13 +92,60 @@ def _block_row(block: Block, previous: Block | None) -> list[float]:
         float(tag == "div"),
         float(tag in _HEADING_TAGS),
         float("article" in path or "main" in path),
-        float(not words.isdisjoint(CONTENT_WORDS)),
-        float(not words.isdisjoint(FURNITURE_WORDS)),
+    ]
+
+
+def _enclosing_columns(path: tuple[str, ...]) -> list[float]:
+    """`in_form`, `in_header`, `in_figure`: the containers on the tag path."""
+    return [
         float("form" in path),
         float("header" in path),
         float("figure" in path or "figcaption" in path),
-        float(previous is not None and previous.path == path and previous.tokens == block.tokens),
     ]
+
+
+@lru_cache(maxsize=1 << 14)
+def _token_columns(tokens: tuple[str, ...]) -> list[float]:
+    """`content_token`, `furniture_token`: whether a class/id word names either (cached
+    across pages: a site's token tuples recur on all its pages; callers do not mutate it)."""
+    words = {w for token in tokens for w in _WORDS.findall(token)}
+    return [
+        float(not words.isdisjoint(CONTENT_WORDS)),
+        float(not words.isdisjoint(FURNITURE_WORDS)),
+    ]
+
+
+def _block_rows(blocks: Sequence[Block], lines: Sequence[int]) -> list[list[float]]:
+    """The `DOM_FEATURES` columns up to `same_parent_as_previous` of the blocks at `lines`.
+
+    A page's blocks share a few dozen tag paths and token tuples, so the columns that
+    depend on those alone are computed once per distinct value (they were most of the work)."""
+    by_path: dict[tuple[str, ...], tuple[list[float], list[float]]] = {}
+    rows = []
+    previous: Block | None = None
+    for line in lines:
+        block = blocks[line]
+        path, tokens = block.path, block.tokens
+        path_columns = by_path.get(path)
+        if path_columns is None:
+            path_columns = by_path[path] = (_path_columns(path), _enclosing_columns(path))
+        heading = block.heading
+        same = previous is not None and previous.path == path and previous.tokens == tokens
+        rows.append(
+            [
+                block.link_density,
+                float(heading > 0),
+                float(heading),
+                float(block.in_list),
+                float(block.in_table),
+                *path_columns[0],
+                *_token_columns(tokens),
+                *path_columns[1],
+                float(same),
+            ]
+        )
+        previous = block
+    return rows
 
 
 def _hash_keys(block: Block) -> list[str]:
@@ -123,13 +165,7 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
     if not n or len(blocks) != len(document.lines):
         width = len(ALL_FEATURES)
         return PageFeatures(text.lines, np.zeros((n, width), np.float32), *_no_hashes())
-    rows = []
-    previous = None
-    for line in text.lines:
-        block = blocks[line]
-        rows.append(_block_row(block, previous))
-        previous = block
-    dom = np.array(rows, dtype=np.float32)
+    dom = np.array(_block_rows(blocks, text.lines), dtype=np.float32)
     density, content = dom[:, 0], dom[:, DOM_FEATURES.index("content_token")]
     groups = [(blocks[line].parent, blocks[line].grandparent) for line in text.lines]
     extra = np.column_stack(

@@ -24,7 +24,7 @@ early, with one line naming the file, the rule and the fix.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -191,9 +191,36 @@ def element_tokens(element: etree._Element) -> list[str]:
     return f"{classes or ''} {ident or ''}".lower().split()
 
 
+# Distinct (class, id) pairs whose tokens are remembered; pages reuse a few hundred.
+TOKEN_MEMO_SIZE = 1 << 16
+TOKEN_MEMO: dict[tuple[str | None, str | None], tuple[str, ...]] = {}
+
+
+def class_id_tokens(classes: str | None, ident: str | None) -> tuple[str, ...]:
+    """`element_tokens` from the raw `class` and `id` values, memoised: the same class
+    strings repeat on every element of a list or a grid."""
+    key = (classes, ident)
+    tokens = TOKEN_MEMO.get(key)
+    if tokens is None:
+        if len(TOKEN_MEMO) >= TOKEN_MEMO_SIZE:
+            TOKEN_MEMO.clear()
+        tokens = TOKEN_MEMO[key] = tuple(f"{classes or ''} {ident or ''}".lower().split())
+    return tokens
+
+
+# Matches remembered per DomRuleIndex before the memo is emptied: pages repeat the same
+# (tag, class, id, role) many times, and a corpus run must not grow it without bound.
+MATCH_MEMO_SIZE = 1 << 16
+_MISSING = object()
+
+
 class DomRuleIndex:
     """The rules in force, indexed by selector so that matching an element costs a few dict
-    look-ups. The first rule (pack order, then file order) that matches wins."""
+    look-ups. The first rule (pack order, then file order) that matches wins.
+
+    The verdict depends only on the tag, the class/id tokens, the role and the attributes
+    that an `attrs` selector names, so it is memoised on those: a page's elements repeat the
+    same few combinations, and the walk asks once per element."""
 
     def __init__(self, rules: Iterable[DomRule]) -> None:
         self.rules = tuple(rules)
@@ -203,18 +230,53 @@ class DomRuleIndex:
             for key in _SELECTOR_KEYS:
                 for value in getattr(rule, key):
                     self._by[key].setdefault(value, rule)
+        self._attr_names = frozenset(self._by["attrs"])
+        # `name=value` selectors look at every attribute's value: then no shortcut applies.
+        self._exact_attrs = any("=" in name for name in self._attr_names)
+        self._memo: dict[tuple[object, ...], DomMatch | None] = {}
 
-    def match(self, tag: str, tokens: list[str], element: etree._Element) -> DomMatch | None:
+    def match(self, tag: str, tokens: Sequence[str], element: etree._Element) -> DomMatch | None:
         """The rule this element is furniture by and the selector that said so, or None."""
         if tag in PROTECTED_TAGS:
             return None
-        found = self._first_hit(tag, tokens, element)
+        role = None
+        items: tuple[tuple[str, str], ...] = ()
+        names = element.keys()
+        if names:  # most elements have no attributes: then the tag alone decides
+            role = element.get("role")
+            selected = self._attr_names
+            if selected and (self._exact_attrs or not selected.isdisjoint(map(str.lower, names))):
+                items = tuple(element.items())  # an attrs selector may hit: key on all of them
+        key = (tag, tuple(tokens), role, items)
+        memo = self._memo
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._verdict(tag, tokens, role, items)
+            if len(memo) >= MATCH_MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def _verdict(
+        self,
+        tag: str,
+        tokens: Sequence[str],
+        role: str | None,
+        items: Sequence[tuple[str, str]],
+    ) -> DomMatch | None:
+        found = self._first_hit(tag, tokens, role, items)
         if found is None or not found.rule.unless or not tokens:
             return found
         words = {w for token in tokens for w in _WORD_SPLIT.split(token)}
         return None if words.intersection(found.rule.unless) else found
 
-    def _first_hit(self, tag: str, tokens: list[str], element: etree._Element) -> DomMatch | None:
+    def _first_hit(
+        self,
+        tag: str,
+        tokens: Sequence[str],
+        role: str | None,
+        items: Sequence[tuple[str, str]],
+    ) -> DomMatch | None:
         by = self._by
         hits: list[DomMatch] = []
         if tag in by["tags"]:
@@ -227,12 +289,11 @@ class DomRuleIndex:
                 for word in _WORD_SPLIT.split(token):
                     if word in by_word:
                         hits.append(DomMatch(by_word[word], f"word {word!r} of class/id {token!r}"))
-        role = element.get("role")
         if role is not None and role.lower() in by["roles"]:
             hits.append(DomMatch(by["roles"][role.lower()], f"role={role.lower()!r}"))
         by_attr = by["attrs"]
         if by_attr:
-            for name, value in element.items():
+            for name, value in items:
                 exact = f"{name}={value}".lower()
                 rule = by_attr.get(name.lower()) or by_attr.get(exact)
                 if rule is not None:

@@ -106,8 +106,9 @@ class Cleaner:
             html_backend=base.html_backend if backend is None else check_backend(backend),
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
-        # Filters that judge a page by its site (the profile filter) get it per call.
-        self._site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
+        # Filters that judge a page by its site (the profile filter) get it per call; callers
+        # that work a site out per page (corpus runs) need to only when this is true.
+        self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
 
     @classmethod
     def from_config(cls, config: CleanerConfig) -> Cleaner:
@@ -146,7 +147,7 @@ class Cleaner:
                 "(e.g. data.decode('utf-8', errors='replace'))"
             )
         pipeline = self.pipeline
-        if site is not None and self._site_aware:
+        if site is not None and self.site_aware:
             pipeline = Pipeline([_bind_site(step, site) for step in pipeline.filters])
         return pipeline.run(Document.from_text(text))
 

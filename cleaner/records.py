@@ -104,7 +104,9 @@ def clean_record(
             f"unchanged (name the right field with {flag})",
         )
     url = record.get(URL_FIELD)
-    cleaned = clean_value(value, cleaner, fields, url, record_site(record, SITE_FIELD, site))
+    if cleaner.site_aware:  # parsing the url is work only a profile filter needs
+        site = record_site(record, SITE_FIELD, site)
+    cleaned = clean_value(value, cleaner, fields, url, site)
     out = dict(record)
     out[fields.text] = cleaned.text
     return RecordOutcome(out, cleaned, None)

@@ -283,7 +283,7 @@ def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) 
         cleaned = explain_html(decoded.text, None, cleaner)
     else:
         decoded = decode_bytes(data)
-        cleaned = cleaner.explain(decoded.text, site=folder_site(task.source))
+        cleaned = cleaner.explain(decoded.text, site=_fallback_site(task, cleaner))
     if decoded.replaced:
         result.problem(
             "undecodable",
@@ -321,16 +321,23 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None, int]:
     return value, None, replaced
 
 
+def _fallback_site(task: Task, cleaner: Cleaner) -> str | None:
+    """The site of an input's pages that name none (its folder's name), for a profile
+    filter; None when the Cleaner has no filter that asks."""
+    return folder_site(task.source) if cleaner.site_aware else None
+
+
 def _clean_shard(
     job: Job, task: Task, cleaner: Cleaner, result: TaskResult, progress: ProgressSink | None
 ) -> None:
     lines = ShardLines(task.source, compressed=task.kind == "jsonl.gz")
     ticker = _Ticker(progress)
+    site = _fallback_site(task, cleaner)  # once per shard, not per record
     with ExitStack() as stack:
         out = stack.enter_context(atomic_output(task.output, compress=task.kind == "jsonl.gz"))
         audit = stack.enter_context(atomic_output(task.audit)) if task.audit else None
         for number, record, raw in _records(lines, result):
-            _clean_one_record(job, task, cleaner, result, out, audit, number, record, raw)
+            _clean_one_record(job, task, cleaner, result, out, audit, number, record, raw, site)
             ticker.advance(lines.bytes_read)
         for line_number, kind, message in lines.problems:
             result.problem(kind, message, line_number)
@@ -371,9 +378,10 @@ def _clean_one_record(
     number: int,
     record: dict[str, Any],
     raw: bytes,
+    site: str | None,
 ) -> None:
     try:
-        outcome = clean_record(record, cleaner, job.fields, folder_site(task.source))
+        outcome = clean_record(record, cleaner, job.fields, site)
     except Exception as exc:  # one record's failure must not lose the rest of the shard
         result.problem("cleaning-failed", f"{type(exc).__name__}: {exc}; left out", number)
         return

@@ -12,6 +12,14 @@
   0.915, the union of a default and a `favor_recall` run 0.836 / 0.915 (at twice the time),
   only the comment-section tail rule after our rules 0.833 / 0.925 (-0.0002 / 0); dropping
   lines by the DOM rules or the DOM block model: see `cleaner.guided`.
+  Tried later and not kept (mean F1 on held-out pages: dragnet / l3s_gn1 / wcxb_dev folds
+  8-9, against 0.899 / 0.900 / 0.843 for trafilatura): a line model trained the usual way
+  but on trafilatura's output of the training folds, 0.890 / 0.877 on the news sets (those
+  outputs hold little boilerplate to learn from); dropping the short lines of trafilatura's
+  output that readability-lxml's article lacks, 0.900 / 0.909 / 0.834, and all such lines,
+  0.904 / 0.921 / 0.771 (readability-lxml fails on wcxb_dev's non-article pages, and it
+  costs a second extraction); switching a page to readability-lxml's text when that text
+  lies inside trafilatura's, tuned on the training folds: no setting gained there.
 - `fast`: no trafilatura. The page is parsed once with lxml and walked into DOM blocks
   (`cleaner.dom`); the DOM pack removes the subtrees its selectors name (ads, players, share
   bars, rails, banners, comments, navigation), then the text rules and the learned model

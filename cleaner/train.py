@@ -381,16 +381,18 @@ def fold_reports(
 
 
 def tune_thresholds(
-    examples: Sequence[Example], probabilities: Sequence[np.ndarray]
+    examples: Sequence[Example],
+    probabilities: Sequence[np.ndarray],
+    grid: Sequence[float] = THRESHOLD_GRID,
 ) -> dict[str, float]:
-    """Preset thresholds from out-of-fold probabilities.
+    """Preset thresholds from out-of-fold probabilities, chosen among `grid`.
 
     balanced: the best mean F1; precision: the highest threshold that still keeps
     `PRECISION_PRESET_RECALL` of the article on average, but never above balanced;
     recall: the best mean F0.5 of the output (precision of the kept text weighs double).
     """
     table = []
-    for threshold in THRESHOLD_GRID:
+    for threshold in grid:
         scores = [
             page_score(e, p, threshold)
             for e, p in zip(examples, probabilities, strict=True)
@@ -408,7 +410,7 @@ def tune_thresholds(
         table.append((threshold, p, r, f1, f_half))
     balanced = max(table, key=lambda row: row[3])[0]
     safe = [row[0] for row in table if row[2] >= PRECISION_PRESET_RECALL and row[0] <= balanced]
-    precision = max(safe) if safe else min(THRESHOLD_GRID)
+    precision = max(safe) if safe else min(grid)
     recall = max(balanced, max(table, key=lambda row: row[4])[0])
     return {"precision": precision, "balanced": balanced, "recall": recall}
 

@@ -11,15 +11,16 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from cleaner.backends import DEFAULT_BACKEND, check_backend
+from cleaner.backends import DEFAULT_BACKEND, check_backend, dom_rule_index
 from cleaner.document import Cleaned, Document
+from cleaner.domrules import DomPack, DomRuleIndex, builtin_dom_packs, resolve_packs
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.profile import ProfileFilter
 from cleaner.filters.rules import rule_filters
 from cleaner.model import DEFAULT_PRESET, PRESETS, default_model, load_model
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.profile import read_profile
-from cleaner.rulepack import RulePack, builtin_packs, check_unique, resolve_packs
+from cleaner.rulepack import RulePack, builtin_packs, check_unique
 
 # `model="default"` is the line model shipped in cleaner/models; a path names a model file
 # written by `cleaner train`; None turns the learned filter off (rules only).
@@ -30,8 +31,10 @@ DEFAULT_MODEL = "default"
 class CleanerConfig:
     """Everything that decides what a Cleaner removes. Immutable; derive with `replace`.
 
-    `rules`: extra rule packs (TOML paths or loaded packs) added after the built-in ones.
-    `builtin_rules`: include the packs shipped in `cleaner/rules/`.
+    `rules`: extra text rule packs added after the built-in ones.
+    `dom_rules`: extra DOM rule packs (selectors; HTML `fast` and `guided` backends) added
+    after the built-in one. `Cleaner(rules=...)` sorts TOML paths into the two.
+    `builtin_rules`: include the packs shipped in `cleaner/rules/` (text and DOM).
     `disabled_rules`: rule ids (`pack/rule`) or pack names to leave out.
     `model`: `"default"` for the shipped line model, a path to a model file from
     `cleaner train`, or None for rules only.
@@ -45,6 +48,7 @@ class CleanerConfig:
     """
 
     rules: tuple[RulePack, ...] = ()
+    dom_rules: tuple[DomPack, ...] = ()
     builtin_rules: bool = True
     disabled_rules: frozenset[str] = frozenset()
     model: str | None = DEFAULT_MODEL
@@ -65,15 +69,27 @@ class CleanerConfig:
             packs.append(replace(pack, rules=rules))
         return tuple(packs)
 
+    def dom_packs(self) -> tuple[DomPack, ...]:
+        """The DOM packs in force, minus disabled rules and packs."""
+        chosen = (builtin_dom_packs() if self.builtin_rules else ()) + self.dom_rules
+        check_unique(chosen)
+        off = self.disabled_rules
+        return tuple(
+            replace(pack, rules=tuple(rule for rule in pack.rules if rule.id not in off))
+            for pack in chosen
+            if pack.name not in off
+        )
+
 
 class Cleaner:
     """Strip boilerplate from scraped article text.
 
-    Configure once and reuse: `rules` adds packs, `disabled_rules` leaves rules or packs
-    out, `model=None` asks for rules only (or names a model file), `preset` picks the
-    model's threshold, `profile` adds the repeated-block filter of a site profile (a file
-    from `cleaner learn`), and `filters` replaces the pipeline's list of filters outright
-    (any objects with a `name` and a `propose` method, see `Filter`).
+    Configure once and reuse: `rules` adds packs (text or DOM, see `CleanerConfig`),
+    `disabled_rules` leaves rules or packs out, `model=None` asks for rules only (or names
+    a model file), `preset` picks the model's threshold, `profile` adds the repeated-block
+    filter of a site profile (a file from `cleaner learn`), and `filters` replaces the
+    pipeline's list of filters outright (any objects with a `name` and a `propose` method,
+    see `Filter`).
 
     >>> Cleaner(model=None).clean("Budget passes\\nADVERTISEMENT\\nThe council voted 5-2.")
     'Budget passes\\nThe council voted 5-2.'
@@ -84,7 +100,7 @@ class Cleaner:
         *,
         model: str | Path | None = DEFAULT_MODEL,
         preset: str = DEFAULT_PRESET,
-        rules: Iterable[str | Path | RulePack] = (),
+        rules: Iterable[str | Path | RulePack | DomPack] = (),
         builtin_rules: bool = True,
         disabled_rules: Iterable[str] = (),
         filters: Sequence[Filter] | None = None,
@@ -95,9 +111,11 @@ class Cleaner:
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
         base = config or CleanerConfig()
+        text_packs, dom_packs = resolve_packs(rules)
         self.config = replace(
             base,
-            rules=base.rules + resolve_packs(rules),
+            rules=base.rules + text_packs,
+            dom_rules=base.dom_rules + dom_packs,
             builtin_rules=builtin_rules and base.builtin_rules,
             disabled_rules=base.disabled_rules | frozenset(disabled_rules),
             model=None if model is None else str(model),
@@ -106,6 +124,8 @@ class Cleaner:
             html_backend=base.html_backend if backend is None else check_backend(backend),
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
+        # The DOM rules in force for HTML pages, indexed once (shared by equal configs).
+        self.dom_rules: DomRuleIndex = dom_rule_index(self.config.dom_packs())
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)

@@ -45,7 +45,7 @@ from functools import cache
 from cleaner.document import Document, Removal
 from cleaner.dom import Block, page_blocks, parse
 from cleaner.dommodel import dom_learned_filter
-from cleaner.domrules import DomRuleIndex, builtin_dom_packs, rules_in_force
+from cleaner.domrules import DomPack, DomRuleIndex, builtin_dom_packs, rules_in_force
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.rules import TailRuleFilter
 from cleaner.model import LineModel, default_model
@@ -93,9 +93,15 @@ class DomRuleFilter:
 
 
 @cache
-def default_dom_rules(disabled: frozenset[str] = frozenset()) -> DomRuleIndex:
-    """The shipped DOM rules minus `disabled`, indexed once per process per setting."""
-    return rules_in_force(builtin_dom_packs(), disabled)
+def dom_rule_index(packs: tuple[DomPack, ...]) -> DomRuleIndex:
+    """The rules of `packs` indexed, once per process per set of packs (the index memoises
+    its verdicts, so Cleaners with the same packs share what it learned)."""
+    return rules_in_force(packs)
+
+
+def default_dom_rules() -> DomRuleIndex:
+    """The shipped DOM rules, indexed (training and tests; a Cleaner has `dom_rules`)."""
+    return dom_rule_index(builtin_dom_packs())
 
 
 def text_pipeline(filters: Sequence[Filter]) -> Pipeline:

@@ -33,9 +33,11 @@ from cleaner.corpus import (
     write_atomic,
 )
 from cleaner.document import Cleaned
+from cleaner.domcheck import check_dom_pack
+from cleaner.domrules import DomPack, DomRuleError, builtin_dom_packs, load_any_pack
 from cleaner.model import DEFAULT_PRESET, PRESETS
 from cleaner.rulecheck import check_pack
-from cleaner.rulepack import RuleError, builtin_packs, load_pack
+from cleaner.rulepack import RuleError, RulePack, builtin_packs
 
 EXAMPLES = """\
 examples:
@@ -62,7 +64,7 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE.toml",
-        help="add a rule pack (repeatable); see README 'Writing a rule pack'",
+        help="add a rule pack, text or DOM (repeatable); see README 'Writing a rule pack'",
     )
     group.add_argument(
         "--no-builtin-rules", action="store_true", help="use only the packs given with --rules"
@@ -153,7 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="check packs: examples fire, counterexamples don't, no backtracking",
     )
     testing.add_argument(
-        "packs", nargs="*", metavar="FILE.toml", help="packs to check (default: built-in packs)"
+        "packs",
+        nargs="*",
+        metavar="FILE.toml",
+        help="text or DOM packs to check (default: the built-in ones)",
     )
     add_model_commands(commands)
     add_report_command(commands)
@@ -334,19 +339,26 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def run_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "list":
-        for pack in _make_cleaner(args).config.packs():
+        cleaner = _make_cleaner(args)
+        for pack in cleaner.config.packs():
             print(f"{pack.name}  ({pack.source}): {pack.description}")
             for rule in pack.rules:
                 print(f"  {rule.id:<40} {rule.scope:<5} {rule.reason}")
-        from cleaner.domrules import builtin_dom_packs  # HTML (--backend fast) only
-
-        for dom_pack in builtin_dom_packs():
+        for dom_pack in cleaner.config.dom_packs():  # HTML (--backend fast, guided) only
             print(f"{dom_pack.name}  ({dom_pack.source}, HTML): {dom_pack.description}")
             for dom_rule in dom_pack.rules:
                 print(f"  {dom_rule.id:<40} dom   {dom_rule.reason}: {dom_rule.selector()}")
         return EXIT_OK
-    packs = [load_pack(path) for path in args.packs] if args.packs else list(builtin_packs())
-    problems = [problem for pack in packs for problem in check_pack(pack)]
+    packs: list[RulePack | DomPack] = (
+        [load_any_pack(path) for path in args.packs]
+        if args.packs
+        else [*builtin_packs(), *builtin_dom_packs()]
+    )
+    problems = [
+        problem
+        for pack in packs
+        for problem in (check_dom_pack(pack) if isinstance(pack, DomPack) else check_pack(pack))
+    ]
     for problem in problems:
         print(f"FAIL {problem}")
     rules = sum(len(pack.rules) for pack in packs)
@@ -371,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except (CliError, RuleError) as exc:
+    except (CliError, RuleError, DomRuleError) as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

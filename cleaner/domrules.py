@@ -34,7 +34,7 @@ from typing import NamedTuple
 import regex
 from lxml import etree
 
-from cleaner.rulepack import read_toml
+from cleaner.rulepack import RuleError, RulePack, parse_pack, read_toml
 
 _PACK_KEYS = {"name", "description"}
 _SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
@@ -167,6 +167,38 @@ def load_dom_pack(path: str | Path) -> DomPack:
     """Read and validate one DOM pack file."""
     data = read_toml(Path(path), f"DOM rule pack {path}", DomRuleError, "check the path")
     return parse_dom_pack(data, str(path))
+
+
+def is_dom_pack(data: Mapping[str, object]) -> bool:
+    """Whether parsed TOML is a DOM pack: its rules name elements (tags, tokens, words,
+    roles, attrs), keys no text rule has, so one `--rules` option takes both kinds."""
+    rules = data.get("rules")
+    return isinstance(rules, list) and any(
+        isinstance(rule, dict) and any(key in rule for key in _SELECTOR_KEYS) for rule in rules
+    )
+
+
+def load_any_pack(path: str | Path) -> RulePack | DomPack:
+    """A text or a DOM pack from one TOML file, told apart by `is_dom_pack`."""
+    data = read_toml(Path(path), f"rule pack {path}", RuleError, "check the --rules path")
+    return parse_dom_pack(data, str(path)) if is_dom_pack(data) else parse_pack(data, str(path))
+
+
+def resolve_packs(
+    items: Iterable[str | Path | RulePack | DomPack],
+) -> tuple[tuple[RulePack, ...], tuple[DomPack, ...]]:
+    """What a user passes as `rules=[...]` (paths, text packs, DOM packs) as text packs and
+    DOM packs. Names are checked against the built-in packs by `check_unique` when the
+    packs are put together."""
+    text: list[RulePack] = []
+    dom: list[DomPack] = []
+    for item in items:
+        pack = item if isinstance(item, RulePack | DomPack) else load_any_pack(item)
+        if isinstance(pack, DomPack):
+            dom.append(pack)
+        else:
+            text.append(pack)
+    return tuple(text), tuple(dom)
 
 
 @cache

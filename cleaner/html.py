@@ -18,7 +18,6 @@ import trafilatura
 from cleaner.api import Cleaner, default_cleaner
 from cleaner.backends import (
     check_backend,
-    default_dom_rules,
     fast_document,
     fast_pipeline,
     text_pipeline,
@@ -116,14 +115,13 @@ def explain_html(
     if not isinstance(page, str):
         raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")
     if chosen == "fast":
-        rules = default_dom_rules(cleaner.config.disabled_rules)
         pipeline = fast_pipeline(cleaner.pipeline.filters, default_dom_model())
-        return pipeline.run(fast_document(page, rules))
+        return pipeline.run(fast_document(page, cleaner.dom_rules))
     filters = cleaner.pipeline.filters
     dom_model = default_dom_model() if runs_default_model(filters) else None
     if chosen == "trafilatura" or dom_model is None:  # `guided` with rules only is this too
         return text_pipeline(filters).run(Document.from_text(extract_text(page, url)))
-    blocks = fast_document(page, default_dom_rules(cleaner.config.disabled_rules))
+    blocks = fast_document(page, cleaner.dom_rules)
     return guided_clean(extract_text(page, url, fast=True), blocks, filters, dom_model)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, Protocol, cast
 
 import regex
 
@@ -260,13 +260,17 @@ def builtin_packs() -> tuple[RulePack, ...]:
     return tuple(packs)
 
 
-def resolve_packs(items: Iterable[str | Path | RulePack]) -> tuple[RulePack, ...]:
-    """Turn what a user passes as `rules=[...]` (paths or packs) into packs. Names are
-    checked against the built-in packs by `check_unique` when the packs are put together."""
-    return tuple(item if isinstance(item, RulePack) else load_pack(item) for item in items)
+class NamedPack(Protocol):
+    """What `check_unique` reads of a pack: text and DOM packs both have it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
 
 
-def check_unique(packs: Iterable[RulePack]) -> None:
+def check_unique(packs: Iterable[NamedPack]) -> None:
     """Refuse two packs with one name: removals would be ambiguous."""
     seen: dict[str, str] = {}
     for pack in packs:

@@ -10,12 +10,14 @@ Training data is the shipped model's: `wcxb_dev` pages with `meta.page_type == "
 plus all `readability` pages, each renderer in `--renderers`, `gold_recall >= 0.5`, site folds
 (`meta.fold`) 8 and 9 held out. Families (every stage fitted with fixed seeds):
 
-- `lr-1stage`: logistic stage one only (`train.fit_first_stage`: dense, bins, hashed words);
-- `lr-2stage`: the shipped design (`train.fit_model`'s stages in a `LineModel`), without
-  any training-data augmentation the shipped file may have had;
-- `hgb-1stage`: `HistGradientBoostingClassifier` on the dense features only (no words;
-  200 iterations, learning rate 0.1, 31 leaves, no early stopping, random_state 0);
-- `hgb-2stage`: that HGB as stage one, the same logistic revision stage on its log-odds.
+- `linear-1stage`: logistic stage one only (`train.fit_first_stage(..., "linear")`: dense
+  features, their bins, hashed words);
+- `linear-2stage`: that plus the logistic revision stage (the design shipped before trees);
+- `trees-1stage`: boosted trees on the dense features only (`cleaner.trees.fit_trees`: 100
+  trees of depth 6, learning rate 0.1, no early stopping, random_state 0; no words);
+- `trees-2stage`: the shipped design, trees as stage one and the same logistic revision
+  stage on their log-odds (`cleaner train`'s default `--family trees`), without any
+  training-data augmentation the shipped file has.
 
 Columns of the printed markdown table (every F1 is the mean over pages of `train.page_score`,
 bag-of-tokens F1 of design.md section 3, of the lines the rules kept and the model scored
@@ -51,7 +53,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 try:
@@ -64,13 +65,12 @@ from cleaner.api import Cleaner
 from cleaner.document import Document
 from cleaner.evaldata import RenderedPage, rendered_pages
 from cleaner.features import PageFeatures, page_features
-from cleaner.model import LineModel, revision_columns, sigmoid
+from cleaner.model import LineModel, sigmoid
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.scoring import tokens
 
 REPO = Path(__file__).resolve().parent.parent
 HOLDOUT = (8, 9)
-SEED = 0
 Scorer = Callable[[PageFeatures], np.ndarray]  # content probability of each feature row
 
 
@@ -109,36 +109,6 @@ def mean_f1(
     return statistics.fmean(train.page_score(e, p, thr).f1 for e, p in pairs)
 
 
-def hgb_fit(examples: Sequence[train.Example]) -> Any:
-    model = HistGradientBoostingClassifier(
-        max_iter=200, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False,
-        random_state=SEED,
-    )
-    model.fit(
-        np.concatenate([e.features.dense for e in examples]),
-        np.concatenate([e.labels for e in examples]),
-        sample_weight=np.concatenate([e.weights for e in examples]),
-    )
-    return model
-
-
-def hgb_logits(model: Any, features: PageFeatures) -> np.ndarray:
-    if not features.lines:
-        return np.zeros(0)
-    return np.asarray(model.decision_function(features.dense), dtype=np.float64)
-
-
-def hgb_out_of_fold(examples: Sequence[train.Example]) -> list[np.ndarray]:
-    """As `train.out_of_fold_logits`, with HGB log-odds as stage one."""
-    logits: list[np.ndarray] = [np.zeros(0)] * len(examples)
-    for group in train.fold_groups(examples):
-        model = hgb_fit([e for e in examples if e.fold not in group])
-        for i, e in enumerate(examples):
-            if e.fold in group:
-                logits[i] = hgb_logits(model, e.features)
-    return logits
-
-
 @dataclass(frozen=True)
 class Family:
     name: str
@@ -155,31 +125,26 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def fit_families(examples: Sequence[train.Example]) -> list[Family]:
     """Fit every family; out-of-fold probabilities pick its threshold and give its OOF F1."""
-    lr_oof, t_oof = timed(lambda: train.out_of_fold_logits(examples))
-    first, t_first = timed(lambda: train.fit_first_stage(examples))
-    second, t_second = timed(lambda: train.fit_second_stage(examples, lr_oof))
-    shipped = LineModel(first, second)
-    h_oof, th_oof = timed(lambda: hgb_out_of_fold(examples))
-    booster, th_first = timed(lambda: hgb_fit(examples))
-    h_second, th_second = timed(lambda: train.fit_second_stage(examples, h_oof))
-
-    def hgb_two(features: PageFeatures) -> np.ndarray:
-        logits = hgb_logits(booster, features)
-        return sigmoid(h_second.logits(revision_columns(logits, features.dense)))
-
-    specs: list[tuple[str, Sequence[np.ndarray], float, Scorer]] = [
-        ("lr-1stage", [sigmoid(s) for s in lr_oof], t_first,
-         lambda f: sigmoid(first.logits(f.dense, f))),
-        ("lr-2stage", train.cross_fit(examples, lr_oof), t_oof + t_first + t_second,
-         shipped.content_probability),
-        ("hgb-1stage", [sigmoid(s) for s in h_oof], th_first,
-         lambda f: sigmoid(hgb_logits(booster, f))),
-        ("hgb-2stage", train.cross_fit(examples, h_oof), th_oof + th_first + th_second, hgb_two),
-    ]
+    specs: list[tuple[str, Sequence[np.ndarray], float, Scorer]] = []
+    for family in ("linear", "trees"):
+        oof, t_oof = timed(lambda f=family: train.out_of_fold_logits(examples, f))
+        first, t_first = timed(lambda f=family: train.fit_first_stage(examples, f))
+        second, t_second = timed(lambda o=oof: train.fit_second_stage(examples, o))
+        two_stage = LineModel(first, second)
+        specs.append(
+            (f"{family}-1stage", [sigmoid(s) for s in oof], t_first,
+             lambda f, stage=first: sigmoid(stage.logits(f.dense, f)))
+        )
+        specs.append(
+            (f"{family}-2stage", train.cross_fit(examples, oof), t_oof + t_first + t_second,
+             two_stage.content_probability)
+        )
     families = []
-    for name, oof, seconds, scorer in specs:
-        thr = train.tune_thresholds(examples, oof)["balanced"]
-        families.append(Family(name, thr, mean_f1(examples, oof, thr), seconds, scorer))
+    for name, oof_probabilities, seconds, scorer in specs:
+        thr = train.tune_thresholds(examples, oof_probabilities)["balanced"]
+        families.append(
+            Family(name, thr, mean_f1(examples, oof_probabilities, thr), seconds, scorer)
+        )
         print(f"{name}: thr {thr:.2f}, OOF F1 {families[-1].oof_f1:.4f}, train {seconds:.1f} s",
               file=sys.stderr, flush=True)
     return families

@@ -93,6 +93,13 @@ def add_model_commands(commands: Any) -> None:
         action="store_false",
         help="train on whole pages only, not also on their trimmed versions",
     )
+    train.add_argument(
+        "--family",
+        choices=("trees", "linear"),
+        default="trees",
+        help="stage one: boosted trees over the line features (default, as shipped) or the "
+        "logistic stage with hashed words",
+    )
     train.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
 
     evaluate = commands.add_parser(
@@ -163,7 +170,7 @@ def run_train(args: argparse.Namespace) -> int:
         "cross-fitting by site folds",
         file=sys.stderr,
     )
-    logits = training.out_of_fold_logits(examples)
+    logits = training.out_of_fold_logits(examples, args.family)
     probabilities = training.cross_fit(examples, logits)
     thresholds = training.tune_thresholds(examples, probabilities)
     reports = training.fold_reports(examples, probabilities, thresholds["balanced"])
@@ -182,12 +189,13 @@ def run_train(args: argparse.Namespace) -> int:
         "page_types": sorted(types) if types else None,
         "examples": len(examples),
         "augmented": args.augment,
+        "family": args.family,
         "seed": training.SEED,
         "fold_scores": [
             {"folds": list(r.folds), "pages": r.pages, "f1": round(r.f1, 4)} for r in reports
         ],
     }
-    model = training.fit_model(examples, logits, thresholds, info)
+    model = training.fit_model(examples, logits, thresholds, info, args.family)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     print(f"wrote {args.out}")

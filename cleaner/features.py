@@ -363,8 +363,9 @@ def context_columns(base: np.ndarray) -> np.ndarray:
     return stacked.astype(np.float32)
 
 
-def page_features(document: Document, draft: Draft) -> PageFeatures:
-    """Features of every line that will be output (non-blank, not removed by a rule).
+def page_features(document: Document, draft: Draft, words: bool = True) -> PageFeatures:
+    """Features of every line that will be output (non-blank, not removed by a rule);
+    without `words`, no hashed words (a tree stage one reads only the dense columns).
 
     The model judges the text as it will come out: a tail or a box the rules removed is not
     part of the sequence, so the article's last paragraph above a removed tail is at the end
@@ -386,6 +387,9 @@ def page_features(document: Document, draft: Draft) -> PageFeatures:
     lang = _language_of(lower_words)
     stops = stopwords().get(lang, frozenset()) if lang else frozenset()
     base = shape_columns(stripped, lower_words, stops, cut)
-    hash_rows, hash_buckets = word_buckets(lower_words)
+    if words:
+        hash_rows, hash_buckets = word_buckets(lower_words)
+    else:
+        hash_rows = hash_buckets = np.zeros(0, np.int64)
     dense = np.concatenate([base, context_columns(base)], axis=1)
     return PageFeatures(tuple(rows_index), dense, hash_rows, hash_buckets)

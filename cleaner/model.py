@@ -1,11 +1,12 @@
-"""The shipped line model: two logistic stages over `cleaner.features`, stored as npz.
+"""The line model: two stages over `cleaner.features`, stored as npz.
 
-Stage one scores each line from its own shape, its neighbours' shapes, its position and its
-hashed words. Stage two *revises* that score from the stage-one scores around the line (the
-jusText idea of re-deciding a block from its neighbours, learned instead of hand-set): a
-short line between two confident paragraphs is kept, a paragraph-like line after the last
-stretch of content is dropped. Both stages are linear, so inference is a few numpy
-operations per page.
+Stage one scores each line from its own shape, its neighbours' shapes and its position:
+with boosted trees (`cleaner.trees`, the shipped line model) or linearly, with the line's
+hashed words too (`LinearStage`, the DOM block model). Stage two *revises* that score from
+the stage-one scores around the line (the jusText idea of re-deciding a block from its
+neighbours, learned instead of hand-set): a short line between two confident paragraphs is
+kept, a paragraph-like line after the last stretch of content is dropped. Stage two is
+linear; inference is a few numpy operations per page.
 
 The weights live in one ``.npz`` file read with ``allow_pickle=False``: plain arrays and a
 JSON header, nothing executable. A model file says which features it was trained on; loading
@@ -32,9 +33,12 @@ from cleaner.features import (
     shift,
     window_mean,
 )
+from cleaner.trees import TreeStage
 
 MODEL_FORMAT = 2  # 2: logits clipped before revision; rows are the lines to be output
 DEFAULT_MODEL_FILE = "default.npz"
+# Array names of a tree stage one in the npz file (`TreeStage.arrays`).
+TREE_PREFIX = "tree_"
 
 # Stage-one logits beyond this are as sure as it gets (probability 1e-7 or 1 - 1e-7).
 LOGIT_CLIP = 16.0
@@ -185,13 +189,20 @@ class LinearStage:
 class LineModel:
     """Both stages plus the preset thresholds and how the model was made."""
 
-    first: LinearStage
+    first: LinearStage | TreeStage
     revision: LinearStage
     thresholds: Mapping[str, float] = field(default_factory=lambda: dict(FALLBACK_THRESHOLDS))
     info: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def uses_words(self) -> bool:
+        """Whether stage one reads the hashed words (a logistic stage one does; trees do not,
+        so their pages need not hash any)."""
+        return isinstance(self.first, LinearStage) and len(self.first.hash_weights) > 0
+
     def first_stage(self, features: PageFeatures) -> np.ndarray:
-        """Stage-one logits: dense features, their bins and the hashed words of each row."""
+        """Stage-one logits: from the dense features, their bins and the hashed words of
+        each row (linear), or from the dense features alone (trees)."""
         return self.first.logits(features.dense, features)
 
     def content_probability(self, features: PageFeatures) -> np.ndarray:
@@ -210,7 +221,7 @@ class LineModel:
     def save(self, path: Path, features: Sequence[str] = FEATURE_NAMES) -> None:
         """Write the model as npz (arrays plus a JSON header), never pickle. `features` names
         the stage-one columns (the DOM block model has more than the line model)."""
-        header = {
+        header: dict[str, Any] = {
             "format": MODEL_FORMAT,
             "features": list(features),
             "revision_features": list(REVISION_FEATURES),
@@ -221,18 +232,27 @@ class LineModel:
             "thresholds": dict(self.thresholds),
             "info": dict(self.info),
         }
+        first = self.first
+        if isinstance(first, TreeStage):
+            header["first_stage"] = "trees"
+            header["tree_depth"] = first.depth
+            stage_one = first.arrays(TREE_PREFIX)
+        else:
+            stage_one = {
+                "dense_weights": first.weights.astype(np.float32),
+                "edges": first.edges.astype(np.float32),
+                "bin_weights": first.bin_weights.astype(np.float32),
+                "hash_weights": first.hash_weights.astype(np.float16),
+            }
+        payload: dict[str, Any] = {
+            "header": np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8),
+            **stage_one,
+            "revision_weights": self.revision.weights.astype(np.float32),
+            "revision_edges": self.revision.edges.astype(np.float32),
+            "revision_bin_weights": self.revision.bin_weights.astype(np.float32),
+        }
         with path.open("wb") as stream:
-            np.savez_compressed(
-                stream,
-                header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8),
-                dense_weights=self.first.weights.astype(np.float32),
-                edges=self.first.edges.astype(np.float32),
-                bin_weights=self.first.bin_weights.astype(np.float32),
-                hash_weights=self.first.hash_weights.astype(np.float16),
-                revision_weights=self.revision.weights.astype(np.float32),
-                revision_edges=self.revision.edges.astype(np.float32),
-                revision_bin_weights=self.revision.bin_weights.astype(np.float32),
-            )
+            np.savez_compressed(stream, **payload)
 
 
 def load_model(
@@ -267,14 +287,21 @@ def load_model(
     def array(name: str) -> np.ndarray:
         return arrays[name].astype(np.float32)
 
-    return LineModel(
-        first=LinearStage(
+    first: LinearStage | TreeStage
+    if header.get("first_stage") == "trees":
+        first = TreeStage.from_arrays(
+            arrays, TREE_PREFIX, int(header["tree_depth"]), float(header["bias"])
+        )
+    else:
+        first = LinearStage(
             array("dense_weights"),
             array("edges"),
             array("bin_weights"),
             array("hash_weights"),
             float(header["bias"]),
-        ),
+        )
+    return LineModel(
+        first=first,
         revision=LinearStage(
             array("revision_weights"),
             array("revision_edges"),

@@ -13,6 +13,10 @@ Steps, each a plain function:
 3. ``tune_thresholds``: the preset thresholds, chosen on the out-of-fold probabilities.
 4. ``fit_model``: the final model on all training pages, with the tuned thresholds.
 
+Stage one is gradient-boosted trees (`cleaner.trees`, the shipped line model) or the
+logistic stage (the DOM block model, whose hashed class/id tokens trees cannot take);
+stage two is logistic either way.
+
 Reproducible: the solver's shuffling is seeded, pages are processed in id
 order, and the model file is written from the same arrays, so the same data gives the same
 bytes. scikit-learn and scipy are needed here only (``pip install 'cleaner[train]'``);
@@ -44,6 +48,7 @@ from cleaner.model import (
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.scoring import Score, score_tokens, summarize, tokens
 from cleaner.text import split_lines
+from cleaner.trees import TreeStage, fit_trees
 
 # Both stages are fitted by averaged stochastic gradient descent on the logistic loss: on a
 # million lines it reaches the F1 of L-BFGS run to 100 iterations in a tenth of the time
@@ -288,14 +293,15 @@ def fit_linear(
     )
 
 
-def fit_first_stage(examples: Sequence[Example]) -> LinearStage:
-    """Stage one: every line's dense features, their bins and its hashed words."""
-    return fit_linear(
-        np.concatenate([e.features.dense for e in examples]),
-        np.concatenate([e.labels for e in examples]),
-        np.concatenate([e.weights for e in examples]),
-        [e.features for e in examples],
-    )
+def fit_first_stage(examples: Sequence[Example], family: str = "linear") -> LinearStage | TreeStage:
+    """Stage one: gradient-boosted trees over every line's dense features (`trees`), or a
+    logistic stage over them, their bins and the line's hashed words (`linear`)."""
+    dense = np.concatenate([e.features.dense for e in examples])
+    labels = np.concatenate([e.labels for e in examples])
+    weights = np.concatenate([e.weights for e in examples])
+    if family == "trees":
+        return fit_trees(dense, labels, weights)
+    return fit_linear(dense, labels, weights, [e.features for e in examples])
 
 
 def fit_second_stage(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> LinearStage:
@@ -337,11 +343,11 @@ def fold_groups(examples: Sequence[Example]) -> list[tuple[int, ...]]:
     return [g for g in groups if g]
 
 
-def out_of_fold_logits(examples: Sequence[Example]) -> list[np.ndarray]:
+def out_of_fold_logits(examples: Sequence[Example], family: str = "linear") -> list[np.ndarray]:
     """Stage-one logits of every example from a stage one fitted without its fold group."""
     logits: list[np.ndarray | None] = [None] * len(examples)
     for group in fold_groups(examples):
-        stage = fit_first_stage([e for e in examples if e.fold not in group])
+        stage = fit_first_stage([e for e in examples if e.fold not in group], family)
         for i, e in enumerate(examples):
             if e.fold in group:
                 logits[i] = stage.logits(e.features.dense, e.features)
@@ -420,11 +426,13 @@ def fit_model(
     logits: Sequence[np.ndarray],
     thresholds: dict[str, float] | None = None,
     info: dict[str, Any] | None = None,
+    family: str = "linear",
 ) -> LineModel:
-    """The final model: stage one on all `examples`, stage two on their out-of-fold `logits`
-    (so it learns to revise scores as noisy as those of pages the model has never seen)."""
+    """The final model: stage one (of `family`) on all `examples`, stage two on their
+    out-of-fold `logits` (so it learns to revise scores as noisy as those of pages the
+    model has never seen)."""
     second = fit_second_stage(examples, logits)
-    first = fit_first_stage(examples)
+    first = fit_first_stage(examples, family)
     return LineModel(
         first=first,
         revision=second,

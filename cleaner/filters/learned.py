@@ -29,11 +29,16 @@ MIN_PAGE_WORDS = 40
 FeatureFn = Callable[[Document, Draft], PageFeatures]
 
 
+def _without_words(document: Document, draft: Draft) -> PageFeatures:
+    return page_features(document, draft, words=False)
+
+
 class LearnedFilter:
     """Removes the lines the model scores below the preset's threshold.
 
-    `features` computes the model's rows, `label` names the model in each reason, and
-    `digits` is how many decimals the reason shows (a threshold of 0.001 needs three)."""
+    `features` computes the model's rows (default: the line features, with hashed words
+    only if the model reads them), `label` names the model in each reason, and `digits` is
+    how many decimals the reason shows (a threshold of 0.001 needs three)."""
 
     name = LEARNED_FILTER_NAME
 
@@ -41,13 +46,15 @@ class LearnedFilter:
         self,
         model: LineModel,
         preset: str,
-        features: FeatureFn = page_features,
+        features: FeatureFn | None = None,
         label: str = "learned model",
         digits: int = 2,
     ) -> None:
         self.model = model
         self.preset = preset
         self.threshold = model.threshold(preset)
+        if features is None:
+            features = page_features if model.uses_words else _without_words
         self.features = features
         self.label = label
         self.digits = digits

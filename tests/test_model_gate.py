@@ -34,7 +34,7 @@ MARGIN = 0.02
 MAX_RENDER_GAP = 0.05  # on 40 pages; the full datasets stay within 0.03 (README)
 # cleaneval's 40 gate pages include a golf-course directory, which the article model drops,
 # and a page whose paragraphs are hard-wrapped in the HTML source, so that soup splits them
-# into fragments the trees take for furniture (README "Noticed"); over all 730 cleaneval
+# into fragments the trees take for furniture (README "Model families"); over all 730 cleaneval
 # pages the gap is 0.022.
 RENDER_GAP_EXCEPTIONS = {"cleaneval": 0.09}
 PAGE_TYPES = frozenset({"article"})

@@ -125,7 +125,7 @@ class Cleaner:
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
         # The DOM rules in force for HTML pages, indexed once (shared by equal configs).
-        self.dom_rules: DomRuleIndex = dom_rule_index(self.config.dom_packs())
+        self.dom_index: DomRuleIndex = dom_rule_index(self.config.dom_packs())
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)

@@ -100,7 +100,7 @@ def dom_rule_index(packs: tuple[DomPack, ...]) -> DomRuleIndex:
 
 
 def default_dom_rules() -> DomRuleIndex:
-    """The shipped DOM rules, indexed (training and tests; a Cleaner has `dom_rules`)."""
+    """The shipped DOM rules, indexed (training and tests; a Cleaner has `dom_index`)."""
     return dom_rule_index(builtin_dom_packs())
 
 

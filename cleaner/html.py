@@ -116,12 +116,12 @@ def explain_html(
         raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")
     if chosen == "fast":
         pipeline = fast_pipeline(cleaner.pipeline.filters, default_dom_model())
-        return pipeline.run(fast_document(page, cleaner.dom_rules))
+        return pipeline.run(fast_document(page, cleaner.dom_index))
     filters = cleaner.pipeline.filters
     dom_model = default_dom_model() if runs_default_model(filters) else None
     if chosen == "trafilatura" or dom_model is None:  # `guided` with rules only is this too
         return text_pipeline(filters).run(Document.from_text(extract_text(page, url)))
-    blocks = fast_document(page, cleaner.dom_rules)
+    blocks = fast_document(page, cleaner.dom_index)
     return guided_clean(extract_text(page, url, fast=True), blocks, filters, dom_model)
 
 

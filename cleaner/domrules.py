@@ -34,7 +34,14 @@ from typing import NamedTuple
 import regex
 from lxml import etree
 
-from cleaner.rulepack import RuleError, RulePack, parse_pack, read_toml
+from cleaner.rulepack import (
+    RuleError,
+    RulePack,
+    check_rule_names,
+    pack_header,
+    parse_pack,
+    read_toml,
+)
 
 _PACK_KEYS = {"name", "description"}
 _SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
@@ -144,29 +151,10 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
 
 def parse_dom_pack(data: Mapping[str, object], source: str) -> DomPack:
     """A DomPack from parsed TOML; raises DomRuleError naming what to fix."""
-    header = data.get("pack")
-    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
-        raise _fail(source, "[pack]", "a [pack] table with a 'name' string is required")
-    if set(header) - _PACK_KEYS:
-        raise _fail(source, "[pack]", f"unknown key(s) {sorted(set(header) - _PACK_KEYS)}")
-    name = header["name"]
-    if not _NAME.fullmatch(name):
-        raise _fail(source, "[pack]", "pack names use lower-case letters, digits, '-' and '_'")
-    raw_rules = data.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise _fail(source, "[[rules]]", "a pack needs at least one [[rules]] entry")
+    name, description, raw_rules = pack_header(data, source, _PACK_KEYS, _fail)
     rules = tuple(_parse_rule(raw, name, source, i) for i, raw in enumerate(raw_rules))
-    names = [rule.name for rule in rules]
-    for rule in rules:
-        if names.count(rule.name) > 1:
-            raise _fail(source, f"rule '{rule.name}'", "the name is used twice in this pack")
-    return DomPack(name, str(header.get("description", "")), rules, source)
-
-
-def load_dom_pack(path: str | Path) -> DomPack:
-    """Read and validate one DOM pack file."""
-    data = read_toml(Path(path), f"DOM rule pack {path}", DomRuleError, "check the path")
-    return parse_dom_pack(data, str(path))
+    check_rule_names((rule.name for rule in rules), source, _fail)
+    return DomPack(name, description, rules, source)
 
 
 def is_dom_pack(data: Mapping[str, object]) -> bool:

@@ -20,7 +20,7 @@ document would cost a whole batch run.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -199,6 +199,39 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
     )
 
 
+# How a pack reader makes its error from (source, where, problem): text and DOM packs
+# share the checks of their `[pack]` table and rule names, each with its own error class.
+Fail = Callable[[str, str, str], ValueError]
+
+
+def pack_header(
+    data: Mapping[str, object], source: str, allowed: set[str], fail: Fail
+) -> tuple[str, str, list[object]]:
+    """The name, description and raw `[[rules]]` of a pack's parsed TOML, checked: a
+    `[pack]` table with a valid name and only `allowed` keys, and at least one rule."""
+    header = data.get("pack")
+    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
+        raise fail(source, "[pack]", "a [pack] table with a 'name' string is required")
+    if set(header) - allowed:
+        raise fail(source, "[pack]", f"unknown key(s) {sorted(set(header) - allowed)}")
+    name = header["name"]
+    if not _NAME.fullmatch(name):
+        raise fail(source, "[pack]", "pack names use lower-case letters, digits, '-' and '_'")
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise fail(source, "[[rules]]", "a pack needs at least one [[rules]] entry")
+    return name, str(header.get("description", "")), raw_rules
+
+
+def check_rule_names(names: Iterable[str], source: str, fail: Fail) -> None:
+    """Refuse a rule name used twice in one pack: its id would name two rules."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise fail(source, f"rule '{name}'", "the name is used twice in this pack")
+        seen.add(name)
+
+
 def parse_pack(data: Mapping[str, object], source: str) -> RulePack:
     """Build a RulePack from parsed TOML (or any mapping of the same shape)."""
     unknown = set(data) - {"pack", "rules"}
@@ -206,25 +239,10 @@ def parse_pack(data: Mapping[str, object], source: str) -> RulePack:
         raise _fail(
             source, "top level", f"unknown table(s) {sorted(unknown)}; use [pack], [[rules]]"
         )
-    header = data.get("pack")
-    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
-        raise _fail(source, "[pack]", "a [pack] table with a 'name' string is required")
-    if set(header) - _PACK_KEYS:
-        raise _fail(source, "[pack]", f"unknown key(s) {sorted(set(header) - _PACK_KEYS)}")
-    pack_name = header["name"]
-    if not _NAME.fullmatch(pack_name):
-        raise _fail(source, "[pack]", "pack names use lower-case letters, digits, '-' and '_'")
-    raw_rules = data.get("rules", [])
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise _fail(source, "[[rules]]", "a pack needs at least one [[rules]] entry")
+    pack_name, description, raw_rules = pack_header(data, source, _PACK_KEYS, _fail)
     rules = tuple(_parse_rule(raw, pack_name, source, i) for i, raw in enumerate(raw_rules))
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.name in seen:
-            raise _fail(source, f"rule '{rule.name}'", "the name is used twice in this pack")
-        seen.add(rule.name)
-    description = header.get("description", "")
-    return RulePack(pack_name, str(description), source, rules)
+    check_rule_names((rule.name for rule in rules), source, _fail)
+    return RulePack(pack_name, description, source, rules)
 
 
 def read_toml(path: Path, what: str, error: type[ValueError], hint: str) -> dict[str, object]:

@@ -35,6 +35,7 @@ except ImportError:  # run from a checkout that was not pip-installed
 from cleaner.evaldata import MIN_GOLD_RECALL, RenderedPage, dataset_names, rendered_pages
 from cleaner.evaluate import held_out, of_types
 from cleaner.filters.learned import LearnedFilter
+from cleaner.labels import ceiling
 from cleaner.model import default_model
 from cleaner.scoring import score_tokens, tokens
 from cleaner.train import page_labels
@@ -63,22 +64,25 @@ def oracle_keeps(content: Sequence[bool | None], removed: dict[int, str]) -> dic
         "inside": lambda i: kept(i) and not (first <= i <= last and boiler(i)),
         "model lost": lambda i: kept(i) or (bool(content[i]) and removed[i] == MODEL_FILTER),
         "rules lost": lambda i: kept(i) or (bool(content[i]) and removed[i] != MODEL_FILTER),
-        "perfect": lambda i: bool(content[i]),
     }
 
 
 def page_budget(page: RenderedPage, default: cleaner.Cleaner) -> dict[str, float]:
-    """Each oracle's F1 on one page (whole-line removals; span cuts count as kept lines)."""
+    """Each oracle's F1 on one page (whole-line removals; span cuts count as kept lines),
+    and the labels' ceiling (`cleaner.labels.ceiling`, as bench/label_ceiling.py reports)."""
     explained = default.explain(page.text)
     lines = explained.document.lines
     removed = {i: r.filter for i, r in explained.removed_lines().items()}
+    labels = page_labels(page)
     gold = tokens(page.gold)
-    return {
+    budget = {
         name: score_tokens(
             tokens("\n".join(line for i, line in enumerate(lines) if keep(i))), gold
         ).f1
-        for name, keep in oracle_keeps(page_labels(page).content, removed).items()
+        for name, keep in oracle_keeps(labels.content, removed).items()
     }
+    budget["perfect"] = ceiling(lines, labels, page.gold).f1
+    return budget
 
 
 def main(argv: Sequence[str] | None = None) -> int:

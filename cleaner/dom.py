@@ -50,7 +50,9 @@ class Block:
     `path`: tag names from the root to the block's element; `heading`: 1-6 inside <hN>,
     else 0; `link_chars`: characters of link text; `in_list` / `in_table`: inside a list
     or table; `tokens`: class/id tokens of the nearest ancestors (innermost first);
-    `match`: the DOM rule (and selector) whose subtree this block lies in, or None;
+    `match`: the DOM rule (and selector) whose subtree this block lies in, or None (a
+    matched subtree is one block, its text pieces joined by spaces, its link characters
+    not counted: it is removed whole, so only `explain` shows it);
     `parent` / `grandparent`: numbers (in walk order) of the elements one and two levels
     above the block's own element, so blocks can be grouped by their container.
     """
@@ -213,6 +215,7 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
                         link_chars = 0
                     matched.append((element, hit))
                     match = hit
+                    walk.skip_subtree()
             path.append(tag)
             ids.append(number)
             number += 1
@@ -229,7 +232,10 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
                 tables += 1
             elif tag == "pre":
                 pre += 1
-            text = element.text
+            # Inside a matched subtree the walk sees no events: half a page's elements are
+            # in nav, rails and comment threads, whose text is one removed block. So the
+            # element a rule just matched gives its whole subtree's text here, in C.
+            text = element.text if match is None else " ".join(element.itertext())
             if text:
                 parts.append(text)
                 if links:

@@ -110,6 +110,23 @@ def test_outermost_match_wins_and_inline_matches_keep_the_sentence():
     ]
 
 
+def test_a_matched_subtree_is_one_block_with_every_word_inside_it():
+    """The walk skips a matched subtree and takes its text in one call: descendants' text
+    and tails are all in the block (words kept apart), the subtree's own tail is not."""
+    rules = rules_in_force(PACKS)
+    page = (
+        '<div class="comment_bar"><a name="comments"></a>Comments (4)</div>'
+        '<div class="related"><h3>More</h3><ul><li><a href="/1">One</a> story</li>'
+        "<li>Two</li></ul></div>After the rail."
+    )
+    blocks = page_blocks(parse(page), rules)
+    assert [(b.text, b.match.rule.name if b.match else None) for b in blocks] == [
+        ("Comments (4)", "comments"),
+        ("More One story Two", "related-rail"),
+        ("After the rail.", None),
+    ]
+
+
 def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
     import json
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
 from lxml import etree
 
 from cleaner.domrules import TOKEN_MEMO, DomMatch, DomRuleIndex, class_id_tokens
@@ -30,6 +31,7 @@ BLOCK_TAGS = frozenset(_BLOCK_TAG_NAMES.split())
 _INVISIBLE_TAG_NAMES = """head script style noscript template svg math iframe object embed canvas
 audio video select button input textarea map title meta link base"""
 INVISIBLE_TAGS = frozenset(_INVISIBLE_TAG_NAMES.split())
+_XML_DECLARATION = regex.compile(r"\s*<\?xml[^>]*>")
 # Inline formatting that never starts a block, names no furniture and holds no links: merged
 # into its parent's text before the walk (`etree.strip_tags`), so the loop never sees it.
 _FORMATTING_TAG_NAMES = """b i em strong u s small big font sup sub abbr cite time mark q tt
@@ -80,6 +82,8 @@ def parse(html: str) -> etree._Element | None:
     instructions are dropped with their tails kept."""
     if not html or html.isspace():
         return None
+    if html.lstrip().startswith("<?xml"):  # lxml refuses a str that declares an encoding
+        html = _XML_DECLARATION.sub("", html, count=1)
     parser = etree.HTMLParser(recover=True, huge_tree=True, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(html.replace("\x00", ""), parser=parser)

@@ -127,6 +127,11 @@ def test_a_matched_subtree_is_one_block_with_every_word_inside_it():
     ]
 
 
+def test_an_xml_declaration_does_not_lose_the_page():
+    page = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<html><body><p>Kept.</p></body></html>'
+    assert [block.text for block in page_blocks(parse(page))] == ["Kept."]
+
+
 def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
     import json
 

@@ -65,6 +65,10 @@ def test_check_dom_pack_reports_problems():
         ({"name": "x", "reason": "r", "tags": ["Nav"], "examples": ["x"]}, "lower case"),
         ({"name": "x", "reason": "r", "css": ".ad", "examples": ["x"]}, "unknown key"),
         ({"name": "x", "reason": "r", "words": "ad", "examples": ["x"]}, "list of non-empty"),
+        (
+            {"name": "x", "reason": "r", "tags": ["nav"], "examples": ["x"], "may_hold_page": 1},
+            "true or false",
+        ),
     ],
 )
 def test_broken_rules_fail_at_load_time_in_one_line(rule, message):
@@ -127,9 +131,58 @@ def test_a_matched_subtree_is_one_block_with_every_word_inside_it():
     ]
 
 
+ARTICLE = " ".join(
+    f"<p>Paragraph {n} of the report, in which the council weighs the harbour budget.</p>"
+    for n in range(30)
+)
+
+
+def texts_of(page: str, rules=None) -> list[tuple[str, str | None]]:
+    return [
+        (b.text, b.match.rule.name if b.match else None)
+        for b in page_blocks(parse(page), rules_in_force(PACKS) if rules is None else rules)
+    ]
+
+
 def test_an_xml_declaration_does_not_lose_the_page():
     page = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<html><body><p>Kept.</p></body></html>'
-    assert [block.text for block in page_blocks(parse(page))] == ["Kept."]
+    assert texts_of(page) == [("Kept.", None)]
+
+
+def test_an_invisible_container_that_holds_the_page_is_unwrapped():
+    """libxml2 nests everything after an unclosed <button> inside it, and forum software
+    serves its posts to script-less readers in <noscript>: that text is the page."""
+    swallowed = f"<html><body><button class='menu-toggle'>Menu<div>{ARTICLE}</div></body></html>"
+    assert sum(name is None for _, name in texts_of(swallowed)) == 31
+    in_noscript = f"<html><body><noscript>{ARTICLE}</noscript><p>Enable JS.</p></body></html>"
+    assert len(texts_of(in_noscript)) == 31
+    small = f"<html><body><noscript>Please enable JavaScript.</noscript>{ARTICLE}</body></html>"
+    assert "Please enable JavaScript." not in [text for text, _ in texts_of(small)]
+
+
+def test_a_matched_subtree_that_holds_the_page_is_not_furniture():
+    layout = f'<html><body><div class="sidebar-right">{ARTICLE}</div></body></html>'
+    assert all(name is None for _, name in texts_of(layout))
+    links = " ".join(f'<li><a href="/{n}">Archive page number {n}</a></li>' for n in range(80))
+    rail = f'<html><body><p>A short post.</p><ul class="sidebar">{links}</ul></body></html>'
+    assert texts_of(rail)[-1] == (texts_of(rail)[-1][0], "related-rail")
+    own = parse_dom_pack(
+        {
+            "pack": {"name": "mine"},
+            "rules": [
+                {
+                    "name": "thread",
+                    "reason": "the site's reader thread",
+                    "tokens": ["thread"],
+                    "may_hold_page": True,
+                    "examples": ['<div class="thread"><p>First!</p></div>'],
+                }
+            ],
+        },
+        "mine.toml",
+    )
+    thread = f'<html><body><p>A short post.</p><div class="thread">{ARTICLE}</div></body></html>'
+    assert texts_of(thread, rules_in_force([own]))[-1][1] == "thread"
 
 
 def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):

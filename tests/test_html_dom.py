@@ -185,6 +185,21 @@ def test_a_matched_subtree_that_holds_the_page_is_not_furniture():
     assert texts_of(thread, rules_in_force([own]))[-1][1] == "thread"
 
 
+def test_nested_page_holders_are_checked_a_bounded_number_of_times(monkeypatch):
+    """Each check reads its subtree's text: 2,000 nested matching wrappers must not cost
+    2,000 reads of the page (quadratic), so after `MAX_PAGE_HOLDERS` a match is a match."""
+    from cleaner import dom
+
+    checks = []
+    original = dom.holds_text
+    monkeypatch.setattr(dom, "holds_text", lambda *args: checks.append(1) or original(*args))
+    depth = 300
+    page = "<html><body>" + '<div class="sidebar">' * depth + ARTICLE + "</div>" * depth
+    blocks = page_blocks(parse(page), rules_in_force(PACKS))
+    assert len(checks) == dom.MAX_PAGE_HOLDERS
+    assert {b.match.rule.name for b in blocks if b.match} == {"related-rail"}
+
+
 def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
     import json
 

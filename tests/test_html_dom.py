@@ -8,6 +8,7 @@ import pytest
 from cleaner.dom import page_blocks, parse
 from cleaner.domcheck import check_dom_pack, rule_fires
 from cleaner.domrules import (
+    DomPack,
     DomRuleError,
     builtin_dom_packs,
     parse_dom_pack,
@@ -32,21 +33,20 @@ def test_examples_match_and_counterexamples_do_not(rule):
         assert not rule_fires(rule, counter), counter
 
 
+def pack_of(rule: dict) -> DomPack:
+    """A user pack "mine" (file mine.toml) of one rule."""
+    return parse_dom_pack({"pack": {"name": "mine"}, "rules": [rule]}, "mine.toml")
+
+
 def test_check_dom_pack_reports_problems():
-    pack = parse_dom_pack(
+    pack = pack_of(
         {
-            "pack": {"name": "mine"},
-            "rules": [
-                {
-                    "name": "promo",
-                    "reason": "promo box",
-                    "words": ["promo"],
-                    "examples": ['<div class="teaser">x</div>'],
-                    "counterexamples": ['<div class="promo">x</div>'],
-                }
-            ],
-        },
-        "mine.toml",
+            "name": "promo",
+            "reason": "promo box",
+            "words": ["promo"],
+            "examples": ['<div class="teaser">x</div>'],
+            "counterexamples": ['<div class="promo">x</div>'],
+        }
     )
     assert check_dom_pack(pack) == [
         'mine/promo: example does not match: <div class="teaser">x</div>',
@@ -73,7 +73,7 @@ def test_check_dom_pack_reports_problems():
 )
 def test_broken_rules_fail_at_load_time_in_one_line(rule, message):
     with pytest.raises(DomRuleError, match=message) as error:
-        parse_dom_pack({"pack": {"name": "mine"}, "rules": [rule]}, "mine.toml")
+        pack_of(rule)
     assert "\n" not in str(error.value) and "mine.toml" in str(error.value)
 
 
@@ -166,20 +166,14 @@ def test_a_matched_subtree_that_holds_the_page_is_not_furniture():
     links = " ".join(f'<li><a href="/{n}">Archive page number {n}</a></li>' for n in range(80))
     rail = f'<html><body><p>A short post.</p><ul class="sidebar">{links}</ul></body></html>'
     assert texts_of(rail)[-1] == (texts_of(rail)[-1][0], "related-rail")
-    own = parse_dom_pack(
+    own = pack_of(
         {
-            "pack": {"name": "mine"},
-            "rules": [
-                {
-                    "name": "thread",
-                    "reason": "the site's reader thread",
-                    "tokens": ["thread"],
-                    "may_hold_page": True,
-                    "examples": ['<div class="thread"><p>First!</p></div>'],
-                }
-            ],
-        },
-        "mine.toml",
+            "name": "thread",
+            "reason": "the site's reader thread",
+            "tokens": ["thread"],
+            "may_hold_page": True,
+            "examples": ['<div class="thread"><p>First!</p></div>'],
+        }
     )
     thread = f'<html><body><p>A short post.</p><div class="thread">{ARTICLE}</div></body></html>'
     assert texts_of(thread, rules_in_force([own]))[-1][1] == "thread"

@@ -12,7 +12,8 @@ no stack; libxml2 itself stops descending at its depth limit and keeps what it p
 
 Nothing that holds most of a page's text is dropped whole (`HOLDS_PAGE`): not an invisible
 container (libxml2 parses HTML 4 and nests all that follows an unclosed `<button>` inside
-it; forum software serves its posts to script-less readers in `<noscript>`), and not a
+it, or the whole body inside `<head>` after an unknown tag there; forum software serves its
+posts to script-less readers in `<noscript>`), and not a
 subtree a DOM rule matched unless it is mostly links (pages wrapped in a `sidebar-right` or
 `menu-top` container). On wcxb_dev's training folds (0-7, with the DOM model of the time)
 this changed 56 of 1,083 pages, 41 for the better, 38 of which had scored under 0.2 F1
@@ -40,11 +41,15 @@ _INVISIBLE_TAG_NAMES = """head script style noscript template svg math iframe ob
 audio video select button input textarea map title meta link base"""
 INVISIBLE_TAGS = frozenset(_INVISIBLE_TAG_NAMES.split())
 # Invisible containers that can hold a page: libxml2 parses HTML 4, so an unclosed <button>
-# or <object> swallows everything after it, and some sites serve their text to script-less
-# readers only inside <noscript> (forum software does). Such an element is unwrapped, not
-# dropped, when it holds more than `HOLDS_PAGE` of the page's text (`parse`).
-_CONTAINER_TAG_NAMES = "noscript button object iframe embed svg math canvas audio video map select"
+# or <object> swallows everything after it, an unknown tag in <head> (`<mbox>`) puts the
+# whole body inside the head, and some sites serve their text to script-less readers only
+# inside <noscript> (forum software does). Such an element is unwrapped, not dropped, when
+# it holds more than `HOLDS_PAGE` of the page's text (`parse`), counted without the code
+# and metadata that never hold text a reader sees (`NEVER_TEXT_TAGS`, dropped first).
+# (Not <select>: its options are a dropdown, however long, and never mis-nest a page.)
+_CONTAINER_TAG_NAMES = "head noscript button object iframe embed svg math canvas audio video map"
 INVISIBLE_CONTAINERS = frozenset(_CONTAINER_TAG_NAMES.split())
+NEVER_TEXT_TAGS = ("script", "style", "template", "title", "meta", "link", "base")
 # A share of the page's text (characters) that no furniture holds: an invisible container or
 # a subtree a DOM rule matched holding more than this is the page itself, mis-nested by the
 # parser or named after its layout ("sidebar-right", "menu-top" wrappers), not furniture.
@@ -117,8 +122,9 @@ def parse(html: str) -> etree._Element | None:
     except (etree.ParserError, ValueError):
         return None
     if root is not None:
-        _unwrap_page_holders(root)
         # In C, before the walk: fewer elements for the Python loop to visit.
+        etree.strip_elements(root, *NEVER_TEXT_TAGS, with_tail=False)
+        _unwrap_page_holders(root)
         etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
         etree.strip_tags(root, *FORMATTING_TAGS)
     return root

@@ -158,6 +158,11 @@ def test_an_invisible_container_that_holds_the_page_is_unwrapped():
     assert len(texts_of(in_noscript)) == 31
     small = f"<html><body><noscript>Please enable JavaScript.</noscript>{ARTICLE}</body></html>"
     assert "Please enable JavaScript." not in [text for text, _ in texts_of(small)]
+    in_head = f"<html><head><title>T</title><mbox>{ARTICLE}</mbox></head></html>"
+    assert len(texts_of(in_head)) == 30
+    options = "".join(f"<option>Archive week {n}</option>" for n in range(300))
+    dropdown = f"<html><body><p>A short post.</p><select>{options}</select></body></html>"
+    assert texts_of(dropdown) == [("A short post.", None)]
 
 
 def test_a_matched_subtree_that_holds_the_page_is_not_furniture():

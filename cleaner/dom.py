@@ -136,10 +136,21 @@ def text_chars(element: etree._Element) -> int:
     return len(etree.tostring(element, method="text", encoding=str, with_tail=False))
 
 
-def holds_text(element: etree._Element, chars: int, limit: float) -> bool:
-    """Whether a subtree of `chars` characters of text holds more than `limit` of them, and
-    mostly outside links: a page's own text, not a long menu or link rail."""
-    if chars <= limit:
+# Below this many characters a subtree cannot hold a page that `holds_page` judges, so its
+# page need not be counted.
+_HOLDER_MIN_CHARS = HOLDS_PAGE * HOLDS_PAGE_MIN_CHARS
+
+
+def holds_page(chars: int, page_chars: int) -> bool:
+    """Whether `chars` characters of text are more than `HOLDS_PAGE` of a page's
+    `page_chars` (a page under `HOLDS_PAGE_MIN_CHARS` is never judged)."""
+    return page_chars >= HOLDS_PAGE_MIN_CHARS and chars > HOLDS_PAGE * page_chars
+
+
+def holds_text(element: etree._Element, chars: int, page_chars: int) -> bool:
+    """`holds_page` for a subtree of `chars` characters, and mostly outside links: a page's
+    own text, not a long menu or link rail."""
+    if not holds_page(chars, page_chars):
         return False
     links = sum(text_chars(anchor) for anchor in element.iter("a"))
     return links < HOLDS_PAGE_MAX_LINK_SHARE * chars
@@ -147,19 +158,14 @@ def holds_text(element: etree._Element, chars: int, limit: float) -> bool:
 
 def _unwrap_page_holders(root: etree._Element) -> None:
     """Unwrap the invisible containers that hold most of the page's text (see
-    `INVISIBLE_CONTAINERS`), outermost first, so their text is walked like any other."""
-    holders = [
-        element
-        for element in root.iter(*INVISIBLE_CONTAINERS)
-        if text_chars(element) >= HOLDS_PAGE_MIN_CHARS * HOLDS_PAGE
-    ]
-    if not holders:
+    `INVISIBLE_CONTAINERS`), so their text is walked like any other."""
+    sized = ((element, text_chars(element)) for element in root.iter(*INVISIBLE_CONTAINERS))
+    large = [(element, chars) for element, chars in sized if chars > _HOLDER_MIN_CHARS]
+    if not large:
         return
     page = text_chars(root)
-    if page < HOLDS_PAGE_MIN_CHARS:
-        return
-    for element in holders:
-        if text_chars(element) > HOLDS_PAGE * page:
+    for element, chars in large:
+        if holds_page(chars, page):
             element.tag = "div"
 
 
@@ -201,16 +207,11 @@ def _emit(
             )
 
 
-def page_blocks(
-    root: etree._Element | None,
-    rules: DomRuleIndex | None = None,
-    holds_page: float = HOLDS_PAGE,
-) -> list[Block]:
+def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) -> list[Block]:
     """The text blocks of a parsed page in document order, invisible subtrees skipped and
     subtrees matched by `rules` marked with their rule (outermost match wins). A subtree
-    holding more than `holds_page` of the text of a page of `HOLDS_PAGE_MIN_CHARS` or more
-    is never matched: the walk goes into it and its parts may match (pass 1.0 to turn this
-    off).
+    that holds the page (`holds_text`) is never matched: the walk goes into it and its
+    parts may match.
 
     One loop over lxml's start/end events with all state in locals (no attribute or method
     look-ups per event): it runs twice per element and is the fast backend's hottest code.
@@ -278,22 +279,16 @@ def page_blocks(
                 if hit is not None:
                     pieces = list(element.itertext())
                     size = sum(map(len, pieces))
-                    # Only a subtree this large can hold the page; most matches are smaller,
-                    # and the page is counted once, at the first one that is not.
-                    if (
-                        size > holds_page * HOLDS_PAGE_MIN_CHARS
-                        and holders_left
-                        and not hit.rule.may_hold_page
-                    ):
+                    # Most matches are too small to hold the page; the page is counted
+                    # once, at the first that is not.
+                    if size > _HOLDER_MIN_CHARS and holders_left and not hit.rule.may_hold_page:
                         if page_chars < 0:
                             page_chars = text_chars(root)
-                        if page_chars >= HOLDS_PAGE_MIN_CHARS and holds_text(
-                            element, size, holds_page * page_chars
-                        ):
+                        if holds_text(element, size, page_chars):
                             hit = None  # it holds the page: not furniture (`HOLDS_PAGE`)
                             holders_left -= 1
-                    whole = " ".join(pieces)
                 if hit is not None:
+                    whole = " ".join(pieces)
                     if parts:  # the text before an inline match is not part of it
                         raw = "".join(parts)
                         parts.clear()

@@ -59,10 +59,21 @@ HOLDS_PAGE = 0.5
 HOLDS_PAGE_MIN_CHARS = 1000
 # ... and whose text is less than this share link text (menus and rails are mostly links).
 HOLDS_PAGE_MAX_LINK_SHARE = 0.5
-# Matched subtrees walked into on one page, at most: each check reads the subtree's text, so
-# a page of 2,000 nested matching wrappers would cost a second. Of the 4,256 scored pages
-# of ../shared/data, 289 have one to seven such wrappers, one has 12 and one 15.
+# Matched subtrees checked for holding the page, at most, per page: each check reads the
+# subtree's text, so a page of 2,000 nested matching wrappers would cost a second. Of the
+# 4,256 scored pages of ../shared/data, 289 have one to seven such wrappers, one has 12 and
+# one 15.
 MAX_PAGE_HOLDERS = 64
+# Class/id tokens that name an article's own body (as does `itemprop="articleBody"`). A
+# subtree a DOM rule matched is not furniture when such an element holds most of its text: a
+# layout wrapper named after a side job ("share_wrapper" around the article on IDG's news
+# sites). And a subtree that holds most of the page is not the page when such an element
+# with text in it lies outside: a long comment thread under a short article.
+_ARTICLE_TOKEN_NAMES = """article article-body articlebody article_body article-content
+article_content article-text article_text articletext entry-content entry_content post-content
+post_content post-body post_body postbody story-body story_body storybody story-content
+story-text storytext main-text main_text maintext body-text bodytext"""
+ARTICLE_TOKENS = frozenset(_ARTICLE_TOKEN_NAMES.split())
 _XML_DECLARATION = regex.compile(r"\s*<\?xml[^>]*>")
 # Inline formatting that never starts a block, names no furniture and holds no links: merged
 # into its parent's text before the walk (`etree.strip_tags`), so the loop never sees it.
@@ -156,6 +167,72 @@ def holds_text(element: etree._Element, chars: int, page_chars: int) -> bool:
     return links < HOLDS_PAGE_MAX_LINK_SHARE * chars
 
 
+def _article_xpath(names: frozenset[str]) -> etree.XPath:
+    """An XPath (run in C, so a large subtree costs no Python loop) for the descendants whose
+    class or id has one of `names` as a whole token, in any case, or that are microdata's
+    `articleBody`."""
+    lower = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    classes = f"concat(' ', {lower.format('normalize-space(@class)')}, ' ')"
+    ident = lower.format("@id")
+    tests = [f"contains({classes}, ' {name} ') or {ident} = '{name}'" for name in sorted(names)]
+    return etree.XPath(f".//*[@itemprop = 'articleBody' or {' or '.join(tests)}]")
+
+
+ARTICLE_BODIES = _article_xpath(ARTICLE_TOKENS)
+
+
+def holds_article(element: etree._Element, chars: int) -> bool:
+    """Whether an element named as an article's body (`ARTICLE_TOKENS`) holds more than
+    `HOLDS_PAGE` of a subtree's `chars` characters."""
+    return any(holds_page(text_chars(inner), chars) for inner in ARTICLE_BODIES(element))
+
+
+def _within(inner: etree._Element, outer: etree._Element) -> bool:
+    return any(ancestor is outer for ancestor in inner.iterancestors())
+
+
+def article_outside(element: etree._Element, bodies: list[etree._Element]) -> bool:
+    """Whether one of a page's article bodies lies outside `element`: neither in it nor
+    around it."""
+    return any(
+        body is not element and not _within(body, element) and not _within(element, body)
+        for body in bodies
+    )
+
+
+class _Page:
+    """What the page-holding tests read from the whole page, counted on first use: most
+    pages have no match large enough to ask."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self._chars = -1
+        self._bodies: list[etree._Element] | None = None
+
+    @property
+    def chars(self) -> int:
+        if self._chars < 0:
+            self._chars = text_chars(self.root)
+        return self._chars
+
+    @property
+    def bodies(self) -> list[etree._Element]:
+        """The page's article bodies with text in them (`ARTICLE_TOKENS`)."""
+        if self._bodies is None:
+            found = ARTICLE_BODIES(self.root)
+            self._bodies = [body for body in found if text_chars(body) > _HOLDER_MIN_CHARS]
+        return self._bodies
+
+
+def is_page_holder(element: etree._Element, chars: int, page: _Page) -> bool:
+    """Whether a subtree a DOM rule matched, of `chars` characters, is the page or its
+    article rather than furniture: an article body holds most of it, or it holds most of
+    the page (`holds_text`) and no article body lies outside it."""
+    if holds_article(element, chars):
+        return True
+    return holds_text(element, chars, page.chars) and not article_outside(element, page.bodies)
+
+
 def _unwrap_page_holders(root: etree._Element) -> None:
     """Unwrap the invisible containers that hold most of the page's text (see
     `INVISIBLE_CONTAINERS`), so their text is walked like any other."""
@@ -210,8 +287,8 @@ def _emit(
 def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) -> list[Block]:
     """The text blocks of a parsed page in document order, invisible subtrees skipped and
     subtrees matched by `rules` marked with their rule (outermost match wins). A subtree
-    that holds the page (`holds_text`) is never matched: the walk goes into it and its
-    parts may match.
+    that holds the page or its article (`is_page_holder`) is never matched: the walk goes
+    into it and its parts may match.
 
     One loop over lxml's start/end events with all state in locals (no attribute or method
     look-ups per event): it runs twice per element and is the fast backend's hottest code.
@@ -220,7 +297,7 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
     if root is None:
         return []
     blocks: list[Block] = []
-    page_chars = -1  # the page's characters of text, counted at the first large match
+    page = _Page(root)
     holders_left = MAX_PAGE_HOLDERS
     whole = ""  # the text of the subtree just matched
     parts: list[str] = []
@@ -279,14 +356,12 @@ def page_blocks(root: etree._Element | None, rules: DomRuleIndex | None = None) 
                 if hit is not None:
                     pieces = list(element.itertext())
                     size = sum(map(len, pieces))
-                    # Most matches are too small to hold the page; the page is counted
-                    # once, at the first that is not.
+                    # Most matches are too small to hold the page; the page is read once,
+                    # at the first that is not.
                     if size > _HOLDER_MIN_CHARS and holders_left and not hit.rule.may_hold_page:
-                        if page_chars < 0:
-                            page_chars = text_chars(root)
-                        if holds_text(element, size, page_chars):
-                            hit = None  # it holds the page: not furniture (`HOLDS_PAGE`)
-                            holders_left -= 1
+                        holders_left -= 1
+                        if is_page_holder(element, size, page):
+                            hit = None  # the page or its article: not furniture
                 if hit is not None:
                     whole = " ".join(pieces)
                     if parts:  # the text before an inline match is not part of it

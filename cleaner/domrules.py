@@ -13,15 +13,18 @@ rule when any of its selectors does:
 
 `unless` lists class/id words that veto a match on that element (`content` keeps
 `<div class="post-content share">`), because the article's own wrapper sometimes carries a
-furniture word. Elements `html`, `body`, `main`
+furniture word. `unless_beside` vetoes only from the element's *other* tokens, those that do
+not carry the rule's own selector: `comments-body` is a comment's body and matches, while
+`<article class="entry-content comments-open">` is the post. Elements `html`, `body`, `main`
 and `article` are never matched: a whole page or article is not furniture. Nor is an
-element that holds most of a page's text (`cleaner.dom.HOLDS_PAGE`): that is the page
-wrapped in a container named after its layout (`sidebar-right`, `menu-top`), unless the
-rule says `may_hold_page = true` (a site's own pack may, for a reader thread that outgrows
-the post above it). The shipped comments rule does not: on the training folds it scored
-lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the DOM model of the time:
-0.869 with it, 0.872 without), as forum pages keep their posts in containers named
-"comment".
+element that holds most of a page's text (`cleaner.dom.HOLDS_PAGE`) with no article body
+outside it, or whose text is mostly an article body's (`cleaner.dom.is_page_holder`): that
+is the page wrapped in a container named after its layout (`sidebar-right`, `menu-top`,
+`share_wrapper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a
+reader thread that outgrows the post above it). The shipped comments rule does not: on the
+training folds it scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the
+DOM model of the time: 0.869 with it, 0.872 without), as forum pages keep their posts in
+containers named "comment".
 
 Every rule has a reason, and `examples` (HTML snippets in which it must match) and
 `counterexamples` (snippets in which it must not); the test suite runs them. Loading fails
@@ -52,10 +55,12 @@ from cleaner.rulepack import (
 
 _PACK_KEYS = {"name", "description"}
 _SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
+_VETO_KEYS = ("unless", "unless_beside")
 _RULE_KEYS = {
     "name",
     "reason",
     "unless",
+    "unless_beside",
     "may_hold_page",
     "examples",
     "counterexamples",
@@ -85,6 +90,7 @@ class DomRule:
     roles: tuple[str, ...] = ()
     attrs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    unless_beside: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     may_hold_page: bool = False
@@ -142,10 +148,10 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
             raise _fail(source, where, f"'{key}' is required and must be a non-empty string")
     if not _NAME.fullmatch(raw["name"]):
         raise _fail(source, where, "names use lower-case letters, digits, '-' and '_'")
-    lists = {key: _strings(raw, key, source, where) for key in (*_SELECTOR_KEYS, "unless")}
+    lists = {key: _strings(raw, key, source, where) for key in (*_SELECTOR_KEYS, *_VETO_KEYS)}
     if not any(lists[key] for key in _SELECTOR_KEYS):
         raise _fail(source, where, f"give at least one selector: {', '.join(_SELECTOR_KEYS)}")
-    for key in (*_SELECTOR_KEYS, "unless"):
+    for key in (*_SELECTOR_KEYS, *_VETO_KEYS):
         for value in lists[key]:
             if not _SELECTOR.fullmatch(value):
                 raise _fail(source, where, f"{key} value {value!r}: write it in lower case")
@@ -305,10 +311,9 @@ class DomRuleIndex:
         items: Sequence[tuple[str, str]],
     ) -> DomMatch | None:
         found = self._first_hit(tag, tokens, role, items)
-        if found is None or not found.rule.unless or not tokens:
+        if found is None or not tokens:
             return found
-        words = {w for token in tokens for w in _WORD_SPLIT.split(token)}
-        return None if words.intersection(found.rule.unless) else found
+        return None if vetoed(found.rule, tokens) else found
 
     def _first_hit(
         self,
@@ -342,6 +347,22 @@ class DomRuleIndex:
         if len(hits) <= 1:
             return hits[0] if hits else None
         return min(hits, key=lambda hit: self._order[hit.rule.id])
+
+
+def vetoed(rule: DomRule, tokens: Sequence[str]) -> bool:
+    """Whether the element's class/id words veto the rule: any word in `unless`, or a word
+    in `unless_beside` on a token that does not carry the rule's own token or words."""
+    if not rule.unless and not rule.unless_beside:
+        return False
+    split = [(token, _WORD_SPLIT.split(token)) for token in tokens]
+    if any(word in rule.unless for _, words in split for word in words):
+        return True
+    return any(
+        word in rule.unless_beside
+        for token, words in split
+        if token not in rule.tokens and set(rule.words).isdisjoint(words)
+        for word in words
+    )
 
 
 def rules_in_force(

@@ -184,6 +184,25 @@ def test_a_matched_subtree_that_holds_the_page_is_not_furniture():
     assert texts_of(thread, rules_in_force([own]))[-1][1] == "thread"
 
 
+def test_an_article_body_decides_what_holds_the_page():
+    """An article body (`ARTICLE_TOKENS`) with most of a match's text makes the match a
+    wrapper; one outside a match that holds most of the page makes it furniture again."""
+    wrapper = f'<div class="share_wrapper"><div class="article">{ARTICLE}</div></div>'
+    page = f"<html><body>{wrapper}{'<p>Sidebar text about other things.</p>' * 200}</body></html>"
+    assert all(name is None for _, name in texts_of(page))
+    teasers = "".join(f'<div class="article"><a href="/{n}">Teaser {n}</a></div>' for n in range(5))
+    assert {name for _, name in texts_of(f'<div class="related">{teasers}</div>')} == {
+        "related-rail"
+    }
+    thread = "".join(f"<p>Reader {n}: I could not agree more with this.</p>" for n in range(80))
+    short = " ".join(f"<p>Line {n} of a short post about the harbour.</p>" for n in range(14))
+    post = f'<div class="entry-content">{short}</div>'
+    under_post = f'<html><body>{post}<div id="comments">{thread}</div></body></html>'
+    assert texts_of(under_post)[-1][1] == "comments"
+    forum = f'<html><body><h1>Thread</h1><div id="comments">{thread}</div></body></html>'
+    assert all(name is None for _, name in texts_of(forum))
+
+
 def test_nested_page_holders_are_checked_a_bounded_number_of_times(monkeypatch):
     """Each check reads its subtree's text: 2,000 nested matching wrappers must not cost
     2,000 reads of the page (quadratic), so after `MAX_PAGE_HOLDERS` a match is a match."""

@@ -112,6 +112,7 @@ class Block:
     match: DomMatch | None = None
     parent: int = -1
     grandparent: int = -1
+    ancestors: tuple[int, ...] = ()
 
     @property
     def link_density(self) -> float:
@@ -266,6 +267,7 @@ def _emit(
     block_path = tuple(path)
     parent = ids[-2] if len(ids) > 1 else -1
     grandparent = ids[-3] if len(ids) > 2 else -1
+    ancestors = tuple(ids)
     for text in texts:
         if text:
             blocks.append(
@@ -280,6 +282,7 @@ def _emit(
                     match,
                     parent,
                     grandparent,
+                    ancestors,
                 )
             )
 

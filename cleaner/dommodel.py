@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,9 @@ _FURNITURE_WORD_LIST = """nav menu footer header sidebar widget comment comments
 social meta byline tags tag breadcrumb promo teaser subscribe newsletter caption credit author
 date"""
 FURNITURE_WORDS = frozenset(_FURNITURE_WORD_LIST.split())
+# Shares of the page's prose words whose deepest holder is a "prose container"
+# (`prose_container_columns`): the article's own box, and the larger box around it.
+PROSE_CONTAINER_SHARES = (0.5, 0.8)
 DOM_FEATURES = (
     "link_density",
     "is_heading",
@@ -69,6 +73,17 @@ DOM_FEATURES = (
     "grandparent_word_share",
     "grandparent_prose_share",
     "log_parent_rows",
+    *(
+        f"{column}_{round(share * 100)}"
+        for share in PROSE_CONTAINER_SHARES
+        for column in (
+            "in_prose_container",
+            "before_prose_container",
+            "after_prose_container",
+            "shares_prose_container_chain",
+            "log_rows_after_prose_container",
+        )
+    ),
 )
 ALL_FEATURES = (*FEATURE_NAMES, *DOM_FEATURES)
 # Class/id tokens of this many nearest ancestors are hashed (the outer ones are shared by
@@ -174,6 +189,7 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
             window_mean(density, 5),
             window_mean(content, 5),
             *container_columns(np.array(groups, dtype=np.int64), text.dense),
+            *prose_container_columns([blocks[line].ancestors for line in text.lines], text.dense),
         ]
     ).astype(np.float32)
     dense = np.concatenate([text.dense, dom, extra], axis=1)
@@ -208,6 +224,60 @@ def container_columns(groups: np.ndarray, text_dense: np.ndarray) -> list[np.nda
             rows_in_parent = counts[inverse]
     assert rows_in_parent is not None
     columns.append(np.log1p(rows_in_parent))
+    return columns
+
+
+def _container_ids(ancestors: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, ...]:
+    """The rows' ancestor chains flattened: element ids, the row each entry belongs to, and
+    each element's depth (indexed by id)."""
+    sizes = np.fromiter(map(len, ancestors), np.int64, len(ancestors))
+    ids = np.fromiter(chain.from_iterable(ancestors), np.int64, int(sizes.sum()))
+    rows = np.repeat(np.arange(len(ancestors)), sizes)
+    depth = np.zeros(int(ids.max()) + 1, np.int64)
+    depth[ids] = np.arange(len(ids)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return ids, rows, depth
+
+
+def prose_container_columns(
+    ancestors: Sequence[tuple[int, ...]], text_dense: np.ndarray
+) -> list[np.ndarray]:
+    """Per row and per share in `PROSE_CONTAINER_SHARES`, where the row sits against the
+    page's prose container, the deepest element holding more than that share of the page's
+    prose words (readability's article node, as features): inside it, before it, after it,
+    how much of its ancestor chain the row shares (a sidebar beside the article shares
+    more than the page footer), and how many rows below its last row.
+
+    Furniture below the article is what `fast` kept most of on the news sets; where a block
+    sits against the article's container says what its own text cannot."""
+    n = len(ancestors)
+    words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
+    prose = words * text_dense[:, _PROSE]
+    total = float(prose.sum())
+    if total <= 0 or not any(ancestors):
+        return [np.zeros(n) for _ in range(5 * len(PROSE_CONTAINER_SHARES))]
+    ids, rows, depth = _container_ids(ancestors)
+    held = np.bincount(ids, weights=prose[rows]) / total
+    index = np.arange(n)
+    columns: list[np.ndarray] = []
+    for share in PROSE_CONTAINER_SHARES:
+        holders = np.flatnonzero(held > share)  # a chain: each holds the next one
+        if not len(holders):  # rows without ancestors (blocks not from `page_blocks`)
+            columns += [np.zeros(n)] * 5
+            continue
+        box = holders[np.argmax(depth[holders])]
+        members = rows[ids == box]
+        first, last = int(members[0]), int(members[-1])
+        inside = np.zeros(n)
+        inside[members] = 1.0
+        chain_ids = ancestors[first][: depth[box] + 1]
+        shared = np.bincount(rows[np.isin(ids, chain_ids)], minlength=n) / len(chain_ids)
+        columns += [
+            inside,
+            (index < first).astype(np.float64),
+            (index > last).astype(np.float64),
+            shared,
+            np.log1p(np.maximum(index - last, 0)),
+        ]
     return columns
 
 

@@ -242,3 +242,24 @@ def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="retrain it"):
         load_dom_model(path)
+
+
+def test_prose_container_columns_place_rows_against_the_article_box():
+    import numpy as np
+
+    from cleaner.dommodel import PROSE_CONTAINER_SHARES, prose_container_columns
+    from cleaner.features import FEATURE_NAMES
+
+    # nav (element 2), three paragraphs in element 3, a footer line (element 8)
+    ancestors = [(0, 1, 2), (0, 3, 4), (0, 3, 5), (0, 3, 6), (0, 7, 8)]
+    dense = np.zeros((5, len(FEATURE_NAMES)), np.float32)
+    dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([5, 40, 40, 40, 10])
+    dense[:, FEATURE_NAMES.index("prose")] = [0, 1, 1, 1, 1]
+    columns = prose_container_columns(ancestors, dense)
+    assert len(columns) == 5 * len(PROSE_CONTAINER_SHARES)
+    inside, before, after, shared, rows_after = columns[:5]  # element 3 holds 120 of 130
+    assert inside.tolist() == [0, 1, 1, 1, 0]
+    assert before.tolist() == [1, 0, 0, 0, 0] and after.tolist() == [0, 0, 0, 0, 1]
+    assert shared.tolist() == [0.5, 1, 1, 1, 0.5]
+    assert rows_after[-1] == pytest.approx(np.log1p(1)) and not rows_after[:-1].any()
+    assert all(not c.any() for c in prose_container_columns([()] * 5, dense))

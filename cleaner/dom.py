@@ -74,6 +74,7 @@ article_content article-text article_text articletext entry-content entry_conten
 post_content post-body post_body postbody story-body story_body storybody story-content
 story-text storytext main-text main_text maintext body-text bodytext"""
 ARTICLE_TOKENS = frozenset(_ARTICLE_TOKEN_NAMES.split())
+Bodies = list[tuple[etree._Element, int]]
 _XML_DECLARATION = regex.compile(r"\s*<\?xml[^>]*>")
 # Inline formatting that never starts a block, names no furniture and holds no links: merged
 # into its parent's text before the walk (`etree.strip_tags`), so the loop never sees it.
@@ -168,36 +169,44 @@ def holds_text(element: etree._Element, chars: int, page_chars: int) -> bool:
     return links < HOLDS_PAGE_MAX_LINK_SHARE * chars
 
 
-def _article_xpath(names: frozenset[str]) -> etree.XPath:
-    """An XPath (run in C, so a large subtree costs no Python loop) for the descendants whose
-    class or id has one of `names` as a whole token, in any case, or that are microdata's
-    `articleBody`."""
-    lower = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    classes = f"concat(' ', {lower.format('normalize-space(@class)')}, ' ')"
-    ident = lower.format("@id")
-    tests = [f"contains({classes}, ' {name} ') or {ident} = '{name}'" for name in sorted(names)]
-    return etree.XPath(f".//*[@itemprop = 'articleBody' or {' or '.join(tests)}]")
-
-
-ARTICLE_BODIES = _article_xpath(ARTICLE_TOKENS)
-
-
-def holds_article(element: etree._Element, chars: int) -> bool:
-    """Whether an element named as an article's body (`ARTICLE_TOKENS`) holds more than
-    `HOLDS_PAGE` of a subtree's `chars` characters."""
-    return any(holds_page(text_chars(inner), chars) for inner in ARTICLE_BODIES(element))
+def article_bodies(root: etree._Element) -> list[tuple[etree._Element, int]]:
+    """The page's elements named as an article's body (`ARTICLE_TOKENS`, or microdata's
+    `articleBody`) that hold more than `_HOLDER_MIN_CHARS` of text, with their characters.
+    One pass over the page, only for pages with a match large enough to ask (a compiled
+    XPath of the same test cost 80 ms a page in libxml2's string functions)."""
+    memo, tokens_of, names = TOKEN_MEMO, class_id_tokens, ARTICLE_TOKENS
+    found = []
+    for element in root.iter(etree.Element):
+        get = element.get
+        classes, ident = get("class"), get("id")
+        if classes is None and ident is None:
+            named = get("itemprop") == "articleBody"
+        else:
+            tokens = memo.get((classes, ident)) or tokens_of(classes, ident)
+            named = not names.isdisjoint(tokens) or get("itemprop") == "articleBody"
+        if named:
+            chars = text_chars(element)
+            if chars > _HOLDER_MIN_CHARS:
+                found.append((element, chars))
+    return found
 
 
 def _within(inner: etree._Element, outer: etree._Element) -> bool:
     return any(ancestor is outer for ancestor in inner.iterancestors())
 
 
-def article_outside(element: etree._Element, bodies: list[etree._Element]) -> bool:
-    """Whether one of a page's article bodies lies outside `element`: neither in it nor
+def holds_article(element: etree._Element, chars: int, bodies: Bodies) -> bool:
+    """Whether one of the page's article `bodies` inside `element` holds more than
+    `HOLDS_PAGE` of its `chars` characters."""
+    return any(holds_page(size, chars) and _within(body, element) for body, size in bodies)
+
+
+def article_outside(element: etree._Element, bodies: Bodies) -> bool:
+    """Whether one of the page's article `bodies` lies outside `element`: neither in it nor
     around it."""
     return any(
         body is not element and not _within(body, element) and not _within(element, body)
-        for body in bodies
+        for body, _ in bodies
     )
 
 
@@ -208,7 +217,7 @@ class _Page:
     def __init__(self, root: etree._Element) -> None:
         self.root = root
         self._chars = -1
-        self._bodies: list[etree._Element] | None = None
+        self._bodies: Bodies | None = None
 
     @property
     def chars(self) -> int:
@@ -217,11 +226,9 @@ class _Page:
         return self._chars
 
     @property
-    def bodies(self) -> list[etree._Element]:
-        """The page's article bodies with text in them (`ARTICLE_TOKENS`)."""
+    def bodies(self) -> Bodies:
         if self._bodies is None:
-            found = ARTICLE_BODIES(self.root)
-            self._bodies = [body for body in found if text_chars(body) > _HOLDER_MIN_CHARS]
+            self._bodies = article_bodies(self.root)
         return self._bodies
 
 
@@ -229,7 +236,7 @@ def is_page_holder(element: etree._Element, chars: int, page: _Page) -> bool:
     """Whether a subtree a DOM rule matched, of `chars` characters, is the page or its
     article rather than furniture: an article body holds most of it, or it holds most of
     the page (`holds_text`) and no article body lies outside it."""
-    if holds_article(element, chars):
+    if holds_article(element, chars, page.bodies):
         return True
     return holds_text(element, chars, page.chars) and not article_outside(element, page.bodies)
 

@@ -99,8 +99,10 @@ class Block:
     `match`: the DOM rule (and selector) whose subtree this block lies in, or None (a
     matched subtree is one block, its text pieces joined by spaces, its link characters
     not counted: it is removed whole, so only `explain` shows it);
-    `parent` / `grandparent`: numbers (in walk order) of the elements one and two levels
-    above the block's own element, so blocks can be grouped by their container.
+    `ancestors`: numbers (in walk order) of the elements from the root down to the
+    block's own element, so blocks can be grouped by their container (`parent` and
+    `grandparent`: the one and two levels above it) and placed against the page's prose
+    container (`cleaner.dommodel.prose_container_columns`).
     """
 
     text: str
@@ -111,9 +113,15 @@ class Block:
     in_table: bool
     tokens: tuple[str, ...]
     match: DomMatch | None = None
-    parent: int = -1
-    grandparent: int = -1
     ancestors: tuple[int, ...] = ()
+
+    @property
+    def parent(self) -> int:
+        return self.ancestors[-2] if len(self.ancestors) > 1 else -1
+
+    @property
+    def grandparent(self) -> int:
+        return self.ancestors[-3] if len(self.ancestors) > 2 else -1
 
     @property
     def link_density(self) -> float:
@@ -169,21 +177,19 @@ def holds_text(element: etree._Element, chars: int, page_chars: int) -> bool:
     return links < HOLDS_PAGE_MAX_LINK_SHARE * chars
 
 
-def article_bodies(root: etree._Element) -> list[tuple[etree._Element, int]]:
+def article_bodies(root: etree._Element) -> Bodies:
     """The page's elements named as an article's body (`ARTICLE_TOKENS`, or microdata's
     `articleBody`) that hold more than `_HOLDER_MIN_CHARS` of text, with their characters.
     One pass over the page, only for pages with a match large enough to ask (a compiled
     XPath of the same test cost 80 ms a page in libxml2's string functions)."""
-    memo, tokens_of, names = TOKEN_MEMO, class_id_tokens, ARTICLE_TOKENS
     found = []
     for element in root.iter(etree.Element):
         get = element.get
         classes, ident = get("class"), get("id")
-        if classes is None and ident is None:
-            named = get("itemprop") == "articleBody"
-        else:
-            tokens = memo.get((classes, ident)) or tokens_of(classes, ident)
-            named = not names.isdisjoint(tokens) or get("itemprop") == "articleBody"
+        named = get("itemprop") == "articleBody" or (
+            (classes is not None or ident is not None)
+            and not ARTICLE_TOKENS.isdisjoint(class_id_tokens(classes, ident))
+        )
         if named:
             chars = text_chars(element)
             if chars > _HOLDER_MIN_CHARS:
@@ -272,8 +278,6 @@ def _emit(
     texts = [line.strip() for line in raw.splitlines()] if pre else [" ".join(raw.split())]
     block_tokens = tuple(tokens[-MAX_TOKENS:][::-1])
     block_path = tuple(path)
-    parent = ids[-2] if len(ids) > 1 else -1
-    grandparent = ids[-3] if len(ids) > 2 else -1
     ancestors = tuple(ids)
     for text in texts:
         if text:
@@ -287,8 +291,6 @@ def _emit(
                     in_table,
                     block_tokens,
                     match,
-                    parent,
-                    grandparent,
                     ancestors,
                 )
             )

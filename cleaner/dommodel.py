@@ -205,13 +205,19 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
     return PageFeatures(text.lines, dense, hash_rows, hash_buckets)
 
 
+def word_counts(text_dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, its words and its prose words (its words if it reads as prose, else 0), from
+    the text feature columns."""
+    words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
+    return words, words * text_dense[:, _PROSE]
+
+
 def container_columns(groups: np.ndarray, text_dense: np.ndarray) -> list[np.ndarray]:
     """Per row, the share of the page's words and prose words that sit in the same parent
     (and grandparent) element, and how many rows share its parent: an article's paragraphs
     share one container that holds most of the page's prose, a menu's items share one that
     holds little (the container idea of readability and boilerpipe, as features)."""
-    words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
-    prose = words * text_dense[:, _PROSE]
+    words, prose = word_counts(text_dense)
     total_words = float(words.sum()) or 1.0
     total_prose = float(prose.sum()) or 1.0
     columns = []
@@ -250,8 +256,7 @@ def prose_container_columns(
     Furniture below the article is what `fast` kept most of on the news sets; where a block
     sits against the article's container says what its own text cannot."""
     n = len(ancestors)
-    words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
-    prose = words * text_dense[:, _PROSE]
+    _, prose = word_counts(text_dense)
     total = float(prose.sum())
     if total <= 0 or not any(ancestors):
         return [np.zeros(n) for _ in range(5 * len(PROSE_CONTAINER_SHARES))]

@@ -73,6 +73,8 @@ DOM_FEATURES = (
     "grandparent_word_share",
     "grandparent_prose_share",
     "log_parent_rows",
+    "parent_link_share",
+    "grandparent_link_share",
     *(
         f"{column}_{round(share * 100)}"
         for share in PROSE_CONTAINER_SHARES
@@ -188,8 +190,10 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
             window_mean(density, 2),
             window_mean(density, 5),
             window_mean(content, 5),
-            *container_columns(np.array(groups, dtype=np.int64), text.dense),
-            *prose_container_columns([blocks[line].ancestors for line in text.lines], text.dense),
+            *container_columns(np.array(groups, dtype=np.int64), text.dense, density),
+            *prose_container_columns(
+                [blocks[line].ancestors for line in text.lines], text.dense, density
+            ),
         ]
     ).astype(np.float32)
     dense = np.concatenate([text.dense, dom, extra], axis=1)
@@ -205,32 +209,40 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
     return PageFeatures(text.lines, dense, hash_rows, hash_buckets)
 
 
-def word_counts(text_dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, its words and its prose words (its words if it reads as prose, else 0), from
-    the text feature columns."""
+def word_counts(text_dense: np.ndarray, link_density: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, its words and its prose words: its words outside links if it reads as
+    prose, else 0 (from the text feature columns and the block's link density)."""
     words = np.expm1(text_dense[:, _LOG_WORDS].astype(np.float64))
-    return words, words * text_dense[:, _PROSE]
+    return words, words * text_dense[:, _PROSE] * (1.0 - link_density)
 
 
-def container_columns(groups: np.ndarray, text_dense: np.ndarray) -> list[np.ndarray]:
+def container_columns(
+    groups: np.ndarray, text_dense: np.ndarray, link_density: np.ndarray
+) -> list[np.ndarray]:
     """Per row, the share of the page's words and prose words that sit in the same parent
-    (and grandparent) element, and how many rows share its parent: an article's paragraphs
-    share one container that holds most of the page's prose, a menu's items share one that
-    holds little (the container idea of readability and boilerpipe, as features)."""
-    words, prose = word_counts(text_dense)
+    (and grandparent) element, how many rows share its parent, and the share of its parent's
+    (grandparent's) words that are link text: an article's paragraphs share one container
+    that holds most of the page's prose, a menu's items share one that holds little and is
+    all links (the container idea of readability and boilerpipe, as features)."""
+    words, prose = word_counts(text_dense, link_density)
+    linked = words * link_density
     total_words = float(words.sum()) or 1.0
     total_prose = float(prose.sum()) or 1.0
     columns = []
+    link_shares = []
     rows_in_parent = None
     for level in (0, 1):
         _, inverse, counts = np.unique(groups[:, level], return_inverse=True, return_counts=True)
-        columns.append(np.bincount(inverse, weights=words)[inverse] / total_words)
+        group_words = np.bincount(inverse, weights=words)
+        columns.append(group_words[inverse] / total_words)
         columns.append(np.bincount(inverse, weights=prose)[inverse] / total_prose)
+        group_links = np.bincount(inverse, weights=linked) / np.maximum(group_words, 1.0)
+        link_shares.append(group_links[inverse])
         if level == 0:
             rows_in_parent = counts[inverse]
     assert rows_in_parent is not None
     columns.append(np.log1p(rows_in_parent))
-    return columns
+    return columns + link_shares
 
 
 def _container_ids(ancestors: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, ...]:
@@ -245,7 +257,7 @@ def _container_ids(ancestors: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, ..
 
 
 def prose_container_columns(
-    ancestors: Sequence[tuple[int, ...]], text_dense: np.ndarray
+    ancestors: Sequence[tuple[int, ...]], text_dense: np.ndarray, link_density: np.ndarray
 ) -> list[np.ndarray]:
     """Per row and per share in `PROSE_CONTAINER_SHARES`, where the row sits against the
     page's prose container, the deepest element holding more than that share of the page's
@@ -254,9 +266,11 @@ def prose_container_columns(
     more than the page footer), and how many rows below its last row.
 
     Furniture below the article is what `fast` kept most of on the news sets; where a block
-    sits against the article's container says what its own text cannot."""
+    sits against the article's container says what its own text cannot. Link text is not
+    prose (`word_counts`): beside a short post, a rail of long headline links would
+    otherwise be the page's prose container."""
     n = len(ancestors)
-    _, prose = word_counts(text_dense)
+    _, prose = word_counts(text_dense, link_density)
     total = float(prose.sum())
     if total <= 0 or not any(ancestors):
         return [np.zeros(n) for _ in range(5 * len(PROSE_CONTAINER_SHARES))]

@@ -68,14 +68,15 @@ PRECISION_PRESET_RECALL = 0.97
 _TRAIN_MISSING = "training needs scikit-learn and scipy: run `pip install 'cleaner[train]'`"
 
 
-def _classifier() -> Any:
-    """A fresh, seeded logistic SGD classifier (scikit-learn is imported only here)."""
+def _classifier(alpha: float = L2_ALPHA) -> Any:
+    """A fresh, seeded logistic SGD classifier with L2 strength `alpha` (scikit-learn is
+    imported only here)."""
     try:
         from sklearn.linear_model import SGDClassifier
     except ImportError as error:
         raise ImportError(_TRAIN_MISSING) from error
     return SGDClassifier(
-        loss="log_loss", alpha=L2_ALPHA, max_iter=EPOCHS, tol=None, average=True, random_state=SEED
+        loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, average=True, random_state=SEED
     )
 
 
@@ -255,6 +256,7 @@ def fit_linear(
     labels: np.ndarray,
     weights: np.ndarray,
     features: Sequence[PageFeatures] | None = None,
+    alpha: float = L2_ALPHA,
 ) -> LinearStage:
     """Logistic regression on standardised columns, their one-hot quantile bins and, when
     `features` are given, the pages' hashed words."""
@@ -276,7 +278,7 @@ def fit_linear(
             "every line left after the rules has the same label, so there is nothing for "
             "the model to learn; train on pages with boilerplate the rules do not remove"
         )
-    model = _classifier()
+    model = _classifier(alpha)
     model.fit(matrix, labels, sample_weight=weights)
     coef = model.coef_[0]
     d = columns.shape[1]
@@ -293,18 +295,23 @@ def fit_linear(
     )
 
 
-def fit_first_stage(examples: Sequence[Example], family: str = "linear") -> LinearStage | TreeStage:
+def fit_first_stage(
+    examples: Sequence[Example], family: str = "linear", alpha: float = L2_ALPHA
+) -> LinearStage | TreeStage:
     """Stage one: gradient-boosted trees over every line's dense features (`trees`), or a
-    logistic stage over them, their bins and the line's hashed words (`linear`)."""
+    logistic stage over them, their bins and the line's hashed words (`linear`, with L2
+    strength `alpha`)."""
     dense = np.concatenate([e.features.dense for e in examples])
     labels = np.concatenate([e.labels for e in examples])
     weights = np.concatenate([e.weights for e in examples])
     if family == "trees":
         return fit_trees(dense, labels, weights)
-    return fit_linear(dense, labels, weights, [e.features for e in examples])
+    return fit_linear(dense, labels, weights, [e.features for e in examples], alpha)
 
 
-def fit_second_stage(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> LinearStage:
+def fit_second_stage(
+    examples: Sequence[Example], logits: Sequence[np.ndarray], alpha: float = L2_ALPHA
+) -> LinearStage:
     """Stage two: revise stage-one logits from their neighbourhood."""
     columns = np.concatenate(
         [revision_columns(s, e.features.dense) for e, s in zip(examples, logits, strict=True)]
@@ -313,6 +320,7 @@ def fit_second_stage(examples: Sequence[Example], logits: Sequence[np.ndarray]) 
         columns,
         np.concatenate([e.labels for e in examples]),
         np.concatenate([e.weights for e in examples]),
+        alpha=alpha,
     )
 
 
@@ -343,23 +351,27 @@ def fold_groups(examples: Sequence[Example]) -> list[tuple[int, ...]]:
     return [g for g in groups if g]
 
 
-def out_of_fold_logits(examples: Sequence[Example], family: str = "linear") -> list[np.ndarray]:
+def out_of_fold_logits(
+    examples: Sequence[Example], family: str = "linear", alpha: float = L2_ALPHA
+) -> list[np.ndarray]:
     """Stage-one logits of every example from a stage one fitted without its fold group."""
     logits: list[np.ndarray | None] = [None] * len(examples)
     for group in fold_groups(examples):
-        stage = fit_first_stage([e for e in examples if e.fold not in group], family)
+        stage = fit_first_stage([e for e in examples if e.fold not in group], family, alpha)
         for i, e in enumerate(examples):
             if e.fold in group:
                 logits[i] = stage.logits(e.features.dense, e.features)
     return [s for s in logits if s is not None]
 
 
-def cross_fit(examples: Sequence[Example], logits: Sequence[np.ndarray]) -> list[np.ndarray]:
+def cross_fit(
+    examples: Sequence[Example], logits: Sequence[np.ndarray], alpha: float = L2_ALPHA
+) -> list[np.ndarray]:
     """Out-of-fold content probabilities: stage two, too, is fitted without the group."""
     result: list[np.ndarray | None] = [None] * len(examples)
     for group in fold_groups(examples):
         inside = [i for i, e in enumerate(examples) if e.fold not in group]
-        stage = fit_second_stage([examples[i] for i in inside], [logits[i] for i in inside])
+        stage = fit_second_stage([examples[i] for i in inside], [logits[i] for i in inside], alpha)
         for i, e in enumerate(examples):
             if e.fold in group:
                 result[i] = sigmoid(stage.logits(revision_columns(logits[i], e.features.dense)))
@@ -427,12 +439,13 @@ def fit_model(
     thresholds: dict[str, float] | None = None,
     info: dict[str, Any] | None = None,
     family: str = "linear",
+    alpha: float = L2_ALPHA,
 ) -> LineModel:
     """The final model: stage one (of `family`) on all `examples`, stage two on their
     out-of-fold `logits` (so it learns to revise scores as noisy as those of pages the
     model has never seen)."""
-    second = fit_second_stage(examples, logits)
-    first = fit_first_stage(examples, family)
+    second = fit_second_stage(examples, logits, alpha)
+    first = fit_first_stage(examples, family, alpha)
     return LineModel(
         first=first,
         revision=second,

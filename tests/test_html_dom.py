@@ -255,11 +255,34 @@ def test_prose_container_columns_place_rows_against_the_article_box():
     dense = np.zeros((5, len(FEATURE_NAMES)), np.float32)
     dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([5, 40, 40, 40, 10])
     dense[:, FEATURE_NAMES.index("prose")] = [0, 1, 1, 1, 1]
-    columns = prose_container_columns(ancestors, dense)
+    no_links = np.zeros(5)
+    columns = prose_container_columns(ancestors, dense, no_links)
     assert len(columns) == 5 * len(PROSE_CONTAINER_SHARES)
     inside, before, after, shared, rows_after = columns[:5]  # element 3 holds 120 of 130
     assert inside.tolist() == [0, 1, 1, 1, 0]
     assert before.tolist() == [1, 0, 0, 0, 0] and after.tolist() == [0, 0, 0, 0, 1]
     assert shared.tolist() == [0.5, 1, 1, 1, 0.5]
     assert rows_after[-1] == pytest.approx(np.log1p(1)) and not rows_after[:-1].any()
-    assert all(not c.any() for c in prose_container_columns([()] * 5, dense))
+    assert all(not c.any() for c in prose_container_columns([()] * 5, dense, no_links))
+
+
+def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
+    """A short post beside a long rail of headline links: the links' words are not prose,
+    so the post's box, not the rail's, is the prose container."""
+    import numpy as np
+
+    from cleaner.dommodel import container_columns, prose_container_columns
+    from cleaner.features import FEATURE_NAMES
+
+    # two paragraphs in element 1, four headline links in element 4
+    ancestors = [(0, 1, 2), (0, 1, 3), (0, 4, 5), (0, 4, 6), (0, 4, 7), (0, 4, 8)]
+    dense = np.zeros((6, len(FEATURE_NAMES)), np.float32)
+    dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([30, 30, 25, 25, 25, 25])
+    dense[:, FEATURE_NAMES.index("prose")] = 1
+    links = np.array([0.1, 0.1, 1.0, 1.0, 0.9, 1.0])
+    inside = prose_container_columns(ancestors, dense, links)[0]
+    assert inside.tolist() == [1, 1, 0, 0, 0, 0]
+    parents = np.array([[1, 0], [1, 0], [4, 0], [4, 0], [4, 0], [4, 0]])
+    *_, parent_links, grandparent_links = container_columns(parents, dense, links)
+    assert parent_links[0] == pytest.approx(0.1) and parent_links[2] == pytest.approx(0.975)
+    assert grandparent_links[0] == pytest.approx((6 + 97.5) / 160)

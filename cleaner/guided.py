@@ -44,9 +44,11 @@ from cleaner.model import LineModel, default_model
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.scoring import tokens
 
-# A block the DOM model gives at least this content probability counts as content. Its
-# out-of-fold probabilities sit near 0 or 1: putting blocks back at 0.5 ... 0.95 gave mean
-# F1 within 0.001 of each other on the training folds.
+# A block the DOM model gives at least this content probability counts as content. Chosen
+# with an earlier DOM model, whose out-of-fold probabilities sat near 0 or 1:
+# putting blocks back at 0.5 ... 0.95 gave mean F1 within 0.001 of each other on the
+# training folds. The model retrained with a stronger L2 penalty (`cleaner.train_dom`) is
+# less sure of itself, and this was not re-chosen for it (README "HTML pages").
 CONTENT_PROBABILITY = 0.5
 # trafilatura's text with fewer words than this share of the model's content words is taken
 # as a miss (training folds, tried with trafilatura's default extraction: 0.6, 0.7 and 0.8

@@ -286,3 +286,64 @@ def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
     *_, parent_links, grandparent_links = container_columns(parents, dense, links)
     assert parent_links[0] == pytest.approx(0.1) and parent_links[2] == pytest.approx(0.975)
     assert grandparent_links[0] == pytest.approx((6 + 97.5) / 160)
+
+
+class _FixedModel:
+    """A stand-in line model whose content probabilities are given."""
+
+    uses_words = False
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self.probabilities = probabilities
+
+    def threshold(self, preset: str) -> float:
+        return 0.5
+
+    def content_probability(self, features):
+        import numpy as np
+
+        return np.array(self.probabilities)
+
+
+def _verdict(probabilities: list[float], spare_best: float | None, removed: tuple[bool, ...]):
+    import numpy as np
+
+    from cleaner.document import Document
+    from cleaner.features import FEATURE_NAMES, PageFeatures
+    from cleaner.filters.learned import LearnedFilter
+    from cleaner.pipeline import Draft
+
+    lines = tuple(f"line {k} " + "word " * 20 for k in range(len(probabilities)))
+    dense = np.zeros((len(lines), len(FEATURE_NAMES)), np.float32)
+    dense[:, FEATURE_NAMES.index("log_words")] = np.log1p(22)
+    empty = np.zeros(0, np.int64)
+
+    def features(document, draft):
+        return PageFeatures(tuple(range(len(lines))), dense, empty, empty)
+
+    step = LearnedFilter(_FixedModel(probabilities), "balanced", features, spare_best=spare_best)  # type: ignore[arg-type]
+    proposals = step.propose(Document.from_text("\n".join(lines)), Draft(lines, removed))
+    return {removal.line for removal in proposals}
+
+
+def test_spare_best_keeps_the_likeliest_lines_when_all_would_go():
+    kept_by_rules = (False, False, False, False)
+    # everything below the threshold: without spare_best the page comes out empty
+    assert _verdict([0.1, 0.45, 0.4, 0.2], None, kept_by_rules) == {0, 1, 2, 3}
+    # with it, the lines within 0.1 of the best (0.45) stay
+    assert _verdict([0.1, 0.45, 0.4, 0.2], 0.1, kept_by_rules) == {0, 3}
+    # a line a rule removed is neither proposed nor counted as the best
+    assert _verdict([0.1, 0.45, 0.4, 0.2], 0.1, (False, True, False, False)) == {0, 3}
+    # once one line reaches the threshold, nothing is spared
+    assert _verdict([0.1, 0.6, 0.45, 0.2], 0.1, kept_by_rules) == {0, 2, 3}
+
+
+def test_fast_backend_spares_its_best_lines():
+    from cleaner import Cleaner
+    from cleaner.backends import fast_pipeline
+    from cleaner.dommodel import default_dom_model
+    from cleaner.filters.learned import SPARE_BEST_MARGIN, LearnedFilter
+
+    filters = fast_pipeline(Cleaner().pipeline.filters, default_dom_model()).filters
+    learned = [f for f in filters if isinstance(f, LearnedFilter)]
+    assert learned and learned[0].spare_best == SPARE_BEST_MARGIN

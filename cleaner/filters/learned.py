@@ -22,6 +22,11 @@ LEARNED_FILTER_NAME = "model"
 # the page's shape (where the prose runs, what lies after it), and a snippet of a few lines
 # has none. Rules still apply.
 MIN_PAGE_WORDS = 40
+# When the model would remove every line the rules left, the lines within this much content
+# probability of the best one stay (`LearnedFilter(spare_best=...)`): a page of a few dozen
+# words (a one-paragraph post under its comment form) whose every line scores just under
+# the threshold is better served by its likeliest lines than by nothing.
+SPARE_BEST_MARGIN = 0.1
 
 
 # How a learned filter turns a page into model rows: the text line features by default; the
@@ -38,7 +43,9 @@ class LearnedFilter:
 
     `features` computes the model's rows (default: the line features, with hashed words
     only if the model reads them), `label` names the model in each reason, and `digits` is
-    how many decimals the reason shows (a threshold of 0.001 needs three)."""
+    how many decimals the reason shows (a threshold of 0.001 needs three). With
+    `spare_best` it never empties a page: when every line left would go, those within
+    `spare_best` of the highest probability stay."""
 
     name = LEARNED_FILTER_NAME
 
@@ -49,6 +56,7 @@ class LearnedFilter:
         features: FeatureFn | None = None,
         label: str = "learned model",
         digits: int = 2,
+        spare_best: float | None = None,
     ) -> None:
         self.model = model
         self.preset = preset
@@ -58,6 +66,7 @@ class LearnedFilter:
         self.features = features
         self.label = label
         self.digits = digits
+        self.spare_best = spare_best
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         features = self.features(document, draft)
@@ -66,10 +75,11 @@ class LearnedFilter:
         probability = self.model.content_probability(features)
         removed = draft.removed
         threshold, digits = self.threshold, self.digits
+        spared = self._spared(features, probability, removed)
         proposals = []
         for row in np.flatnonzero(probability < threshold).tolist():
             line = features.lines[row]
-            if removed[line]:
+            if removed[line] or row in spared:
                 continue
             score = round(float(probability[row]), 3)
             reason = (
@@ -78,3 +88,18 @@ class LearnedFilter:
             )
             proposals.append(Removal(line, None, self.name, None, reason, score))
         return proposals
+
+    def _spared(
+        self, features: PageFeatures, probability: np.ndarray, removed: tuple[bool, ...]
+    ) -> frozenset[int]:
+        """Rows kept although below the threshold: with `spare_best`, when no row the rules
+        left reaches the threshold, those within `spare_best` of the best of them."""
+        if self.spare_best is None:
+            return frozenset()
+        live = [row for row, line in enumerate(features.lines) if not removed[line]]
+        if not live:
+            return frozenset()
+        best = float(probability[live].max())
+        if best >= self.threshold:
+            return frozenset()
+        return frozenset(row for row in live if probability[row] >= best - self.spare_best)

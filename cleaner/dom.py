@@ -23,6 +23,7 @@ this changed 56 of 1,083 pages, 41 for the better, 38 of which had scored under 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import regex
 from lxml import etree
@@ -202,9 +203,13 @@ def _within(inner: etree._Element, outer: etree._Element) -> bool:
 
 
 def holds_article(element: etree._Element, chars: int, bodies: Bodies) -> bool:
-    """Whether one of the page's article `bodies` inside `element` holds more than
-    `HOLDS_PAGE` of its `chars` characters."""
-    return any(holds_page(size, chars) and _within(body, element) for body, size in bodies)
+    """Whether `element` (of `chars` characters) holds the page's article: one of the page's
+    article `bodies` inside it holds more than `HOLDS_PAGE` of its text, or the largest of
+    them lies inside it. The second catches site skins: an `ad-wallpaper` around the whole
+    layout, of which the article is a sixth and which is a third of the page."""
+    if any(holds_page(size, chars) and _within(body, element) for body, size in bodies):
+        return True
+    return bool(bodies) and _within(max(bodies, key=itemgetter(1))[0], element)
 
 
 def article_outside(element: etree._Element, bodies: Bodies) -> bool:
@@ -240,8 +245,8 @@ class _Page:
 
 def is_page_holder(element: etree._Element, chars: int, page: _Page) -> bool:
     """Whether a subtree a DOM rule matched, of `chars` characters, is the page or its
-    article rather than furniture: an article body holds most of it, or it holds most of
-    the page (`holds_text`) and no article body lies outside it."""
+    article rather than furniture: it holds the page's article (`holds_article`), or it
+    holds most of the page (`holds_text`) and no article body lies outside it."""
     if holds_article(element, chars, page.bodies):
         return True
     return holds_text(element, chars, page.chars) and not article_outside(element, page.bodies)

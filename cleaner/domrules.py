@@ -18,9 +18,10 @@ not carry the rule's own selector: `comments-body` is a comment's body and match
 `<article class="entry-content comments-open">` is the post. Elements `html`, `body`, `main`
 and `article` are never matched: a whole page or article is not furniture. Nor is an
 element that holds most of a page's text (`cleaner.dom.HOLDS_PAGE`) with no article body
-outside it, or whose text is mostly an article body's (`cleaner.dom.is_page_holder`): that
-is the page wrapped in a container named after its layout (`sidebar-right`, `menu-top`,
-`share_wrapper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a
+outside it, or whose text is mostly an article body's, or that holds the page's largest
+article body (`cleaner.dom.is_page_holder`): that is the page wrapped in a container named
+after its layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`,
+`ad-wallpaper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a
 reader thread that outgrows the post above it). The shipped comments rule does not: on the
 training folds it scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the
 DOM model of the time: 0.869 with it, 0.872 without), as forum pages keep their posts in

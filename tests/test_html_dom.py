@@ -203,6 +203,19 @@ def test_an_article_body_decides_what_holds_the_page():
     assert all(name is None for _, name in texts_of(forum))
 
 
+def test_a_match_around_the_page_s_largest_article_body_is_a_wrapper():
+    """A site skin (`ad-wallpaper`) wraps the layout: it holds a third of the page and the
+    article is a sixth of it, but the article is the page's largest body, so not an ad."""
+    short = " ".join(f"<p>Line {n} of a short post about the harbour.</p>" for n in range(14))
+    menu = "".join(f"<p>Section {n} of the site menu</p>" for n in range(60))
+    skin = f'<div id="ad-wallpaper">{menu}<div class="entry-content">{short}</div>{menu}</div>'
+    footer = "<p>Footer text about the publisher and its other titles.</p>" * 160
+    texts = texts_of(f"<html><body>{skin}{footer}</body></html>")
+    assert {name for text, name in texts if "harbour" in text} == {None}
+    ad = f'<html><body><div id="ad-wallpaper">{menu}</div>{footer}</body></html>'
+    assert texts_of(ad)[0][1] == "ad-slot"
+
+
 def test_nested_page_holders_are_checked_a_bounded_number_of_times(monkeypatch):
     """Each check reads its subtree's text: 2,000 nested matching wrappers must not cost
     2,000 reads of the page (quadratic), so after `MAX_PAGE_HOLDERS` a match is a match."""

@@ -60,12 +60,11 @@ _VETO_KEYS = ("unless", "unless_beside")
 _RULE_KEYS = {
     "name",
     "reason",
-    "unless",
-    "unless_beside",
     "may_hold_page",
     "examples",
     "counterexamples",
     *_SELECTOR_KEYS,
+    *_VETO_KEYS,
 }
 _NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
 _SELECTOR = regex.compile(r"[a-z0-9][a-z0-9_:.=-]*")

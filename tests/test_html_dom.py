@@ -135,6 +135,7 @@ ARTICLE = " ".join(
     f"<p>Paragraph {n} of the report, in which the council weighs the harbour budget.</p>"
     for n in range(30)
 )
+SHORT_POST = " ".join(f"<p>Line {n} of a short post about the harbour.</p>" for n in range(14))
 
 
 def texts_of(page: str, rules=None) -> list[tuple[str, str | None]]:
@@ -195,8 +196,7 @@ def test_an_article_body_decides_what_holds_the_page():
         "related-rail"
     }
     thread = "".join(f"<p>Reader {n}: I could not agree more with this.</p>" for n in range(80))
-    short = " ".join(f"<p>Line {n} of a short post about the harbour.</p>" for n in range(14))
-    post = f'<div class="entry-content">{short}</div>'
+    post = f'<div class="entry-content">{SHORT_POST}</div>'
     under_post = f'<html><body>{post}<div id="comments">{thread}</div></body></html>'
     assert texts_of(under_post)[-1][1] == "comments"
     forum = f'<html><body><h1>Thread</h1><div id="comments">{thread}</div></body></html>'
@@ -206,9 +206,8 @@ def test_an_article_body_decides_what_holds_the_page():
 def test_a_match_around_the_page_s_largest_article_body_is_a_wrapper():
     """A site skin (`ad-wallpaper`) wraps the layout: it holds a third of the page and the
     article is a sixth of it, but the article is the page's largest body, so not an ad."""
-    short = " ".join(f"<p>Line {n} of a short post about the harbour.</p>" for n in range(14))
     menu = "".join(f"<p>Section {n} of the site menu</p>" for n in range(60))
-    skin = f'<div id="ad-wallpaper">{menu}<div class="entry-content">{short}</div>{menu}</div>'
+    skin = f'<div id="ad-wallpaper">{menu}<div class="entry-content">{SHORT_POST}</div>{menu}</div>'
     footer = "<p>Footer text about the publisher and its other titles.</p>" * 160
     texts = texts_of(f"<html><body>{skin}{footer}</body></html>")
     assert {name for text, name in texts if "harbour" in text} == {None}
@@ -340,15 +339,15 @@ def _verdict(probabilities: list[float], spare_best: float | None, removed: tupl
 
 
 def test_spare_best_keeps_the_likeliest_lines_when_all_would_go():
-    kept_by_rules = (False, False, False, False)
+    none_removed = (False, False, False, False)
     # everything below the threshold: without spare_best the page comes out empty
-    assert _verdict([0.1, 0.45, 0.4, 0.2], None, kept_by_rules) == {0, 1, 2, 3}
+    assert _verdict([0.1, 0.45, 0.4, 0.2], None, none_removed) == {0, 1, 2, 3}
     # with it, the lines within 0.1 of the best (0.45) stay
-    assert _verdict([0.1, 0.45, 0.4, 0.2], 0.1, kept_by_rules) == {0, 3}
-    # a line a rule removed is neither proposed nor counted as the best
+    assert _verdict([0.1, 0.45, 0.4, 0.2], 0.1, none_removed) == {0, 3}
+    # a line a rule removed is not proposed
     assert _verdict([0.1, 0.45, 0.4, 0.2], 0.1, (False, True, False, False)) == {0, 3}
     # once one line reaches the threshold, nothing is spared
-    assert _verdict([0.1, 0.6, 0.45, 0.2], 0.1, kept_by_rules) == {0, 2, 3}
+    assert _verdict([0.1, 0.6, 0.45, 0.2], 0.1, none_removed) == {0, 2, 3}
 
 
 def test_fast_backend_spares_its_best_lines():

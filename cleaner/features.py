@@ -39,6 +39,7 @@ import regex
 
 from cleaner.document import Document
 from cleaner.pipeline import Draft
+from cleaner.text import word_count
 
 # Buckets of the hashed word features. 2**18 keeps collisions rare among the few thousand
 # words that matter while the weights stay well under the 5 MB budget of a shipped model.
@@ -57,7 +58,8 @@ PROSE_WINDOWS = (2, 5, 12, 25)
 DATE_MAX_CHARS = 80
 
 # Written as escapes: curly quotes, dashes and guillemets look like ASCII in an editor.
-_SENTENCE_END = frozenset('.!?\u2026"\u201d\u2019\u00bb)')
+# Chinese and Japanese full stops, marks and closing brackets too (`cleaner.text`).
+_SENTENCE_END = frozenset('.!?\u2026"\u201d\u2019\u00bb)\u3002\uff01\uff1f\u300d\u300f\uff09')
 _BULLETS = frozenset("\u2022\u00b7-*\u2013\u2014\u203a\u00bb>|\u25e6\u25aa\u25ba")
 _SEPARATORS = ("|", "\u00bb", "\u203a", " / ")
 _LINK_MARKS = ("http", "www.", ".com", "@")
@@ -239,6 +241,9 @@ def shape_columns(
     flat_lower = list(chain.from_iterable(lower_words))
     flat = list(chain.from_iterable(words))
     starts = np.concatenate(([0], np.cumsum(n_words[:-1]))).astype(np.int64)
+    for k, text in enumerate(texts):  # Chinese and Japanese: a word per character
+        if not text.isascii():
+            n_words[k] = word_count(text)
     stop = _per_line(_flags(map(stops.__contains__, flat_lower), len(flat_lower)), starts)
     titled = _per_line(_flags(map(str.istitle, flat), len(flat)), starts)
     digits = np.fromiter(map(len, map(_DIGITS.findall, texts)), dtype=np.float32, count=n)

@@ -25,7 +25,13 @@ _BLANK = _INVISIBLE_CHARS + "".join(chr(c) for c in range(0x3001) if chr(c).issp
 # Sentence-final punctuation, and the closing quotes or brackets that may follow it. Used to
 # tell prose ("...he said.") from headlines, labels and captions ending in a credit "(AP)".
 _SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
-_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09"
+# Scripts written without spaces between words (Chinese, Japanese kana). Split on spaces, a
+# Chinese paragraph is one or two "words", so nothing would read it as prose; each of their
+# characters counts as a word instead (a Chinese word is one to two characters).
+_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}"
+_HAS_UNSPACED = regex.compile(f"[{_UNSPACED}]")
+_UNSPACED_WORDS = regex.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 
 # Lines longer than this are never matched whole by a rule: the labels, prompts and notices
 # rules name are short, while paragraphs are long. It also bounds the work per line.
@@ -69,8 +75,11 @@ def line_key(line: str) -> str | None:
 
 
 def word_count(line: str) -> int:
-    """Whitespace-separated words: cheap, and good enough to tell a label from a paragraph."""
-    return len(line.split())
+    """Whitespace-separated words, each Chinese or Japanese character counting as one
+    (`_UNSPACED`): cheap, and good enough to tell a label from a paragraph."""
+    if line.isascii() or _HAS_UNSPACED.search(line) is None:
+        return len(line.split())
+    return len(_UNSPACED_WORDS.findall(line))
 
 
 def ends_like_sentence(line: str) -> bool:

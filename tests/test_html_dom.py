@@ -359,3 +359,16 @@ def test_fast_backend_spares_its_best_lines():
     filters = fast_pipeline(Cleaner().pipeline.filters, default_dom_model()).filters
     learned = [f for f in filters if isinstance(f, LearnedFilter)]
     assert learned and learned[0].spare_best == SPARE_BEST_MARGIN
+
+
+def test_fast_cleans_a_chinese_page_like_any_other():
+    # Counted by spaces, the four paragraphs were a dozen words: the model abstained (too
+    # few words to judge) and the menu, the popular-articles box and the footer stayed.
+    from cleaner import clean_html
+
+    from .html_pages import ZH_PAGE, ZH_PARAGRAPHS
+
+    lines = clean_html(ZH_PAGE, backend="fast").split("\n")
+    assert all(paragraph in lines for paragraph in ZH_PARAGRAPHS)
+    assert not {"首页", "热门文章", "地铁五号线今天开通"} & set(lines)
+    assert not any("版权所有" in line for line in lines)

@@ -23,6 +23,7 @@ from cleaner.model import (
     load_model,
 )
 from cleaner.pipeline import Draft
+from cleaner.text import ends_like_sentence, word_count
 
 PARAGRAPHS = (
     "The county council voted on Tuesday to rebuild the old river bridge, which has been "
@@ -114,6 +115,35 @@ def test_rule_hits_shape_the_sequence() -> None:
     column = FEATURE_NAMES.index("rule_cut")
     flagged = [i for i, v in zip(features.lines, features.dense[:, column], strict=True) if v]
     assert flagged == [cut_line]
+
+
+# Our own lines: a Chinese paragraph with spaces nowhere but after one clause, and a menu.
+CHINESE_PARAGRAPH = (
+    "本市今年夏天遭遇了近十年来最严重的高温天气，多个区县的气温连续一周超过三十八摄氏度 "
+    "市气象台为此发布了橙色预警。"
+)
+CHINESE_MENU = "首页 新闻 体育 娱乐"
+
+
+def test_chinese_and_japanese_count_a_word_per_character() -> None:
+    # Split on spaces, a Chinese paragraph is two "words" and reads as a label.
+    assert word_count(CHINESE_PARAGRAPH) == len(CHINESE_PARAGRAPH.replace(" ", ""))
+    assert word_count("コンピュータを使う") == 9
+    assert word_count("GPS：新竹 N24") == 4  # "GPS：", two characters, "N24"
+    # Spaced scripts are unchanged.
+    for line in ("The council voted.", "café au lait", "Привет, мир", "한국어 문장입니다"):
+        assert word_count(line) == len(line.split())
+    assert ends_like_sentence(CHINESE_PARAGRAPH)
+    assert ends_like_sentence("他说：「明天见。」")
+
+
+def test_a_chinese_paragraph_reads_as_prose_and_a_menu_does_not() -> None:
+    document = Document.from_text("\n".join([CHINESE_MENU, CHINESE_PARAGRAPH]))
+    features = page_features(document, _draft(document))
+    words = features.dense[:, FEATURE_NAMES.index("log_words")]
+    prose = features.dense[:, FEATURE_NAMES.index("prose")]
+    assert np.expm1(words).round().tolist() == [8, word_count(CHINESE_PARAGRAPH)]
+    assert prose.tolist() == [0.0, 1.0]
 
 
 def test_hash_buckets_are_stable_across_processes() -> None:

@@ -24,6 +24,7 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
+from cleaner.backends import EXTRACTORS
 from cleaner.evaldata import MIN_GOLD_RECALL, Page, dataset_names, default_data_dir, load_dataset
 from cleaner.html import extract_text
 
@@ -32,14 +33,18 @@ DEFAULT_DATASETS = ("dragnet", "l3s_gn1", "cleanportaleval", "wcxb_dev")
 REFERENCE = "trafilatura (no comments)"
 
 
+def _with_backend(default: cleaner.Cleaner, backend: str) -> PageFn:
+    return lambda page: default.clean_html(page.html, page.url, backend=backend)
+
+
 def methods() -> list[tuple[str, PageFn]]:
-    """The reference first, then cleaner with each backend (default model and rules)."""
+    """The reference first, then cleaner's default (`auto`: `fast` with the shipped model)
+    and each backend by name (default model and rules)."""
     default = cleaner.Cleaner()
     return [
         (REFERENCE, lambda page: extract_text(page.html, page.url)),
-        ("cleaner --backend trafilatura", lambda p: default.clean_html(p.html, p.url)),
-        ("cleaner --backend fast", lambda p: default.clean_html(p.html, p.url, backend="fast")),
-        ("cleaner --backend guided", lambda p: default.clean_html(p.html, p.url, backend="guided")),
+        ("cleaner (default backend)", lambda p: default.clean_html(p.html, p.url)),
+        *((f"cleaner --backend {name}", _with_backend(default, name)) for name in EXTRACTORS),
     ]
 
 

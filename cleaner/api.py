@@ -43,8 +43,9 @@ class CleanerConfig:
     `profile`: the path of a site profile from `cleaner learn` (repeated-block filter), or
     None. A path, not a loaded profile, so worker processes load it themselves.
     `html_backend`: how `clean_html` reads a page: "trafilatura" (its extraction, then the
-    rules), "fast" (our DOM blocks, DOM rules, rules and model) or "guided" (trafilatura
-    checked against the DOM block model); see `cleaner.backends`.
+    rules), "fast" (our DOM blocks, DOM rules, rules and model), "guided" (trafilatura
+    checked against the DOM block model) or "auto" (the default: "fast" with the shipped
+    model, "trafilatura" with rules only or a model of one's own); see `cleaner.backends`.
     """
 
     rules: tuple[RulePack, ...] = ()
@@ -178,8 +179,9 @@ class Cleaner:
     def explain_html(
         self, html: str | bytes, url: str | None = None, *, backend: str | None = None
     ) -> Cleaned:
-        """A page's cleaned main text plus every removal (`backend`: "trafilatura", "fast"
-        or "guided"; default this Cleaner's `html_backend`). Bytes are decoded like a browser."""
+        """A page's cleaned main text plus every removal (`backend`: "auto", "trafilatura",
+        "fast" or "guided"; default this Cleaner's `html_backend`). Bytes are decoded like a
+        browser."""
         from cleaner.html import explain_html  # trafilatura is imported only for HTML
 
         return explain_html(html, url, self, backend)

@@ -97,8 +97,9 @@ def _add_rule_options(parser: argparse.ArgumentParser) -> None:
         "--backend",
         choices=BACKENDS,
         default=DEFAULT_BACKEND,
-        help="how HTML pages are read: trafilatura extraction + rules, the fast DOM path, or "
-        "trafilatura guided by the DOM block model (default: %(default)s)",
+        help="how HTML pages are read: trafilatura extraction + rules, the fast DOM path, "
+        "trafilatura guided by the DOM block model, or auto: fast with the shipped model, "
+        "else trafilatura (default: %(default)s)",
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cleaner.api import Cleaner
-from cleaner.backends import BACKENDS
+from cleaner.backends import EXTRACTORS
 from cleaner.dom import page_blocks, parse
 from cleaner.dommodel import default_dom_model
 from cleaner.evaldata import MIN_GOLD_RECALL, Page, load_dataset
@@ -76,7 +76,7 @@ def html_methods(cleaner: Cleaner) -> tuple[list[tuple[str, PageFn]], list[str]]
         notes.append(READABILITY_MISSING)
     else:
         methods.append(("readability-lxml", readability))
-    for backend in BACKENDS:
+    for backend in EXTRACTORS:  # `auto` is one of them (`cleaner.backends`)
         methods.append((f"cleaner --backend {backend}", backend_fn(cleaner, backend)))
     return methods, notes
 

@@ -40,7 +40,7 @@ from cleaner.backends import DomRuleFilter, HtmlDocument, text_pipeline
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.dommodel import dom_features
 from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS, LearnedFilter
-from cleaner.model import LineModel, default_model
+from cleaner.model import LineModel
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.scoring import tokens
 
@@ -136,13 +136,6 @@ def with_missing_content(
         if source is not None:
             merged.extend(blocks[i] for i in after.pop(source, ()))
     return merged
-
-
-def runs_default_model(filters: Sequence[Filter]) -> bool:
-    """Whether the cleaner runs the shipped line model, which the DOM block model stands in
-    for on HTML (as in the `fast` backend): with `model=None` or a model of one's own, the
-    `guided` backend is the `trafilatura` one (trafilatura's extraction plus the rules)."""
-    return any(isinstance(f, LearnedFilter) and f.model is default_model() for f in filters)
 
 
 def guided_clean(

@@ -17,15 +17,16 @@ import trafilatura
 
 from cleaner.api import Cleaner, default_cleaner
 from cleaner.backends import (
-    check_backend,
     fast_document,
     fast_pipeline,
+    resolve_backend,
+    runs_default_model,
     text_pipeline,
 )
 from cleaner.corpus import Decoded, decode_bytes, decode_with_replacement
 from cleaner.document import Cleaned, Document
 from cleaner.dommodel import default_dom_model
-from cleaner.guided import guided_clean, runs_default_model
+from cleaner.guided import guided_clean
 
 # Browsers look for <meta charset> in the first 1024 bytes (WHATWG "prescan"); pages with a
 # long script block first are common and browsers then re-decode when the parser meets the
@@ -110,7 +111,7 @@ def explain_html(
     refer to lines of `Cleaned.document` (see `cleaner.backends`). Bytes are decoded as a
     browser would; a page with no text gives empty text, never an exception."""
     cleaner = cleaner or default_cleaner()
-    chosen = check_backend(backend or cleaner.config.html_backend)
+    chosen = resolve_backend(backend or cleaner.config.html_backend, cleaner.pipeline.filters)
     page = decode_html(html).text if isinstance(html, bytes) else html
     if not isinstance(page, str):
         raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")

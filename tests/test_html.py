@@ -27,6 +27,22 @@ def test_package_exports_html_functions():
     assert cleaner.clean_html(PAGE) == cleaner.explain_html(PAGE).text
 
 
+def test_auto_is_fast_with_the_shipped_model_and_trafilatura_otherwise():
+    from cleaner.backends import resolve_backend
+
+    assert DEFAULT_BACKEND == "auto"
+    assert resolve_backend("auto", Cleaner().pipeline.filters) == "fast"
+    assert resolve_backend("auto", RULES_ONLY.pipeline.filters) == "trafilatura"
+    assert resolve_backend("guided", RULES_ONLY.pipeline.filters) == "guided"  # as asked
+    default = Cleaner()
+    assert (
+        default.explain_html(PAGE).document == default.explain_html(PAGE, backend="fast").document
+    )
+    assert RULES_ONLY.clean_html(PAGE) == RULES_ONLY.clean_html(PAGE, backend="trafilatura")
+    with pytest.raises(ValueError, match="choose one of auto, trafilatura, fast, guided"):
+        resolve_backend("lxml", RULES_ONLY.pipeline.filters)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_both_backends_keep_the_article_and_drop_the_furniture(backend):
     cleaned = RULES_ONLY.explain_html(PAGE, backend=backend)

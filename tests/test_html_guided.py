@@ -9,9 +9,9 @@ import time
 import pytest
 
 from cleaner import Cleaner
-from cleaner.backends import default_dom_rules, fast_document
+from cleaner.backends import default_dom_rules, fast_document, runs_default_model
 from cleaner.dommodel import default_dom_model
-from cleaner.guided import guided_clean, runs_default_model, source_blocks, with_missing_content
+from cleaner.guided import guided_clean, source_blocks, with_missing_content
 from cleaner.html import extract_text
 from tests.html_pages import PAGE, PROSE_1, PROSE_2
 

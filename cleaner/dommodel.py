@@ -165,13 +165,16 @@ def _block_rows(blocks: Sequence[Block], lines: Sequence[int]) -> list[list[floa
     return rows
 
 
-def _hash_keys(block: Block) -> list[str]:
-    path = block.path
-    keys = [f"dt:{token}" for token in block.tokens[:HASHED_TOKENS]]
-    keys.append("dp:" + "/".join(path[-2:]))
-    if block.tokens:
-        keys.append(f"dc:{path[-1] if path else ''}.{block.tokens[0]}")
-    return keys
+@lru_cache(maxsize=1 << 14)
+def _hash_buckets(tokens: tuple[str, ...], tail: tuple[str, ...]) -> tuple[int, ...]:
+    """The hashed DOM keys of a block with these class/id `tokens` and last two tags `tail`:
+    its nearest tokens, its tag pair, and its tag with its first token (cached across
+    pages: a site's blocks repeat them)."""
+    keys = [f"dt:{token}" for token in tokens[:HASHED_TOKENS]]
+    keys.append("dp:" + "/".join(tail))
+    if tokens:
+        keys.append(f"dc:{tail[-1] if tail else ''}.{tokens[0]}")
+    return tuple(zlib.crc32(key.encode()) % HASH_BUCKETS for key in keys)
 
 
 def dom_features(document: Document, draft: Draft) -> PageFeatures:
@@ -197,15 +200,11 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
         ]
     ).astype(np.float32)
     dense = np.concatenate([text.dense, dom, extra], axis=1)
-    keys_rows: list[int] = []
-    keys: list[str] = []
-    for row, line in enumerate(text.lines):
-        block_keys = _hash_keys(blocks[line])
-        keys.extend(block_keys)
-        keys_rows.extend([row] * len(block_keys))
-    hashes = np.fromiter(map(zlib.crc32, map(str.encode, keys)), np.int64, len(keys))
-    hash_rows = np.concatenate([text.hash_rows, np.array(keys_rows, np.int64)])
-    hash_buckets = np.concatenate([text.hash_buckets, hashes % HASH_BUCKETS])
+    per_row = [_hash_buckets(blocks[line].tokens, blocks[line].path[-2:]) for line in text.lines]
+    sizes = np.fromiter(map(len, per_row), np.int64, n)
+    hashes = np.fromiter(chain.from_iterable(per_row), np.int64, int(sizes.sum()))
+    hash_rows = np.concatenate([text.hash_rows, np.repeat(np.arange(n), sizes)])
+    hash_buckets = np.concatenate([text.hash_buckets, hashes])
     return PageFeatures(text.lines, dense, hash_rows, hash_buckets)
 
 

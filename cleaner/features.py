@@ -39,7 +39,7 @@ import regex
 
 from cleaner.document import Document
 from cleaner.pipeline import Draft
-from cleaner.text import word_count
+from cleaner.text import has_unspaced, word_count
 
 # Buckets of the hashed word features. 2**18 keeps collisions rare among the few thousand
 # words that matter while the weights stay well under the 5 MB budget of a shipped model.
@@ -188,11 +188,9 @@ def _language_of(lower_words: Sequence[list[str]]) -> str | None:
             break
     if not sample:
         return None
-    index = _language_of_word()
-    counts: Counter[str] = Counter()
-    for word, times in Counter(sample).items():
-        for lang in index.get(word, ()):
-            counts[lang] += times
+    # Every language of every sampled word, counted in C (no Python loop per word).
+    langs = map(_language_of_word().get, sample, repeat(()))
+    counts: Counter[str] = Counter(chain.from_iterable(langs))
     if not counts:
         return None
     lang, hits = counts.most_common(1)[0]
@@ -241,9 +239,11 @@ def shape_columns(
     flat_lower = list(chain.from_iterable(lower_words))
     flat = list(chain.from_iterable(words))
     starts = np.concatenate(([0], np.cumsum(n_words[:-1]))).astype(np.int64)
-    for k, text in enumerate(texts):  # Chinese and Japanese: a word per character
-        if not text.isascii():
-            n_words[k] = word_count(text)
+    # Chinese and Japanese: a word per character (`word_count`), on the pages that have any.
+    wide = [k for k, text in enumerate(texts) if not text.isascii()]
+    if wide and has_unspaced("\n".join([texts[k] for k in wide])):
+        for k in wide:
+            n_words[k] = word_count(texts[k])
     stop = _per_line(_flags(map(stops.__contains__, flat_lower), len(flat_lower)), starts)
     titled = _per_line(_flags(map(str.istitle, flat), len(flat)), starts)
     digits = np.fromiter(map(len, map(_DIGITS.findall, texts)), dtype=np.float32, count=n)

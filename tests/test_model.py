@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import regex
 
 import cleaner
 from cleaner.document import Document
@@ -23,7 +24,7 @@ from cleaner.model import (
     load_model,
 )
 from cleaner.pipeline import Draft
-from cleaner.text import ends_like_sentence, word_count
+from cleaner.text import ends_like_sentence, has_unspaced, word_count
 
 PARAGRAPHS = (
     "The county council voted on Tuesday to rebuild the old river bridge, which has been "
@@ -133,6 +134,10 @@ def test_chinese_and_japanese_count_a_word_per_character() -> None:
     # Spaced scripts are unchanged.
     for line in ("The council voted.", "café au lait", "Привет, мир", "한국어 문장입니다"):
         assert word_count(line) == len(line.split())
+    # has_unspaced's quick range test lets no character of those scripts through unseen.
+    unspaced = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+    assert not any(unspaced.match(chr(code)) for code in range(0x2E80))
+    assert has_unspaced(f"“Quoted” — 5 € {CHINESE_MENU}") and not has_unspaced("“Quoted” — 5 €")
     assert ends_like_sentence(CHINESE_PARAGRAPH)
     assert ends_like_sentence("他说：「明天见。」")
 

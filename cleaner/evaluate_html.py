@@ -76,7 +76,7 @@ def html_methods(cleaner: Cleaner) -> tuple[list[tuple[str, PageFn]], list[str]]
         notes.append(READABILITY_MISSING)
     else:
         methods.append(("readability-lxml", readability))
-    for backend in EXTRACTORS:  # `auto` is one of them (`cleaner.backends`)
+    for backend in EXTRACTORS:  # `auto` resolves to one of these (`resolve_backend`)
         methods.append((f"cleaner --backend {backend}", backend_fn(cleaner, backend)))
     return methods, notes
 

@@ -188,15 +188,14 @@ def dom_features(document: Document, draft: Draft) -> PageFeatures:
     dom = np.array(_block_rows(blocks, text.lines), dtype=np.float32)
     density, content = dom[:, 0], dom[:, DOM_FEATURES.index("content_token")]
     groups = [(blocks[line].parent, blocks[line].grandparent) for line in text.lines]
+    words, prose = word_counts(text.dense, density)
     extra = np.column_stack(
         [
             window_mean(density, 2),
             window_mean(density, 5),
             window_mean(content, 5),
-            *container_columns(np.array(groups, dtype=np.int64), text.dense, density),
-            *prose_container_columns(
-                [blocks[line].ancestors for line in text.lines], text.dense, density
-            ),
+            *container_columns(np.array(groups, dtype=np.int64), words, prose, density),
+            *prose_container_columns([blocks[line].ancestors for line in text.lines], prose),
         ]
     ).astype(np.float32)
     dense = np.concatenate([text.dense, dom, extra], axis=1)
@@ -216,14 +215,14 @@ def word_counts(text_dense: np.ndarray, link_density: np.ndarray) -> tuple[np.nd
 
 
 def container_columns(
-    groups: np.ndarray, text_dense: np.ndarray, link_density: np.ndarray
+    groups: np.ndarray, words: np.ndarray, prose: np.ndarray, link_density: np.ndarray
 ) -> list[np.ndarray]:
     """Per row, the share of the page's words and prose words that sit in the same parent
     (and grandparent) element, how many rows share its parent, and the share of its parent's
     (grandparent's) words that are link text: an article's paragraphs share one container
     that holds most of the page's prose, a menu's items share one that holds little and is
-    all links (the container idea of readability and boilerpipe, as features)."""
-    words, prose = word_counts(text_dense, link_density)
+    all links (the container idea of readability and boilerpipe, as features). `words`
+    and `prose`: the rows' `word_counts`."""
     linked = words * link_density
     total_words = float(words.sum()) or 1.0
     total_prose = float(prose.sum()) or 1.0
@@ -256,7 +255,7 @@ def _container_ids(ancestors: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, ..
 
 
 def prose_container_columns(
-    ancestors: Sequence[tuple[int, ...]], text_dense: np.ndarray, link_density: np.ndarray
+    ancestors: Sequence[tuple[int, ...]], prose: np.ndarray
 ) -> list[np.ndarray]:
     """Per row and per share in `PROSE_CONTAINER_SHARES`, where the row sits against the
     page's prose container, the deepest element holding more than that share of the page's
@@ -267,9 +266,8 @@ def prose_container_columns(
     Furniture below the article is what `fast` kept most of on the news sets; where a block
     sits against the article's container says what its own text cannot. Link text is not
     prose (`word_counts`): beside a short post, a rail of long headline links would
-    otherwise be the page's prose container."""
+    otherwise be the page's prose container. `prose`: the rows' prose words."""
     n = len(ancestors)
-    _, prose = word_counts(text_dense, link_density)
     total = float(prose.sum())
     if total <= 0 or not any(ancestors):
         return [np.zeros(n) for _ in range(5 * len(PROSE_CONTAINER_SHARES))]

@@ -259,7 +259,7 @@ def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
 def test_prose_container_columns_place_rows_against_the_article_box():
     import numpy as np
 
-    from cleaner.dommodel import PROSE_CONTAINER_SHARES, prose_container_columns
+    from cleaner.dommodel import PROSE_CONTAINER_SHARES, prose_container_columns, word_counts
     from cleaner.features import FEATURE_NAMES
 
     # nav (element 2), three paragraphs in element 3, a footer line (element 8)
@@ -268,14 +268,15 @@ def test_prose_container_columns_place_rows_against_the_article_box():
     dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([5, 40, 40, 40, 10])
     dense[:, FEATURE_NAMES.index("prose")] = [0, 1, 1, 1, 1]
     no_links = np.zeros(5)
-    columns = prose_container_columns(ancestors, dense, no_links)
+    _, prose = word_counts(dense, no_links)
+    columns = prose_container_columns(ancestors, prose)
     assert len(columns) == 5 * len(PROSE_CONTAINER_SHARES)
     inside, before, after, shared, rows_after = columns[:5]  # element 3 holds 120 of 130
     assert inside.tolist() == [0, 1, 1, 1, 0]
     assert before.tolist() == [1, 0, 0, 0, 0] and after.tolist() == [0, 0, 0, 0, 1]
     assert shared.tolist() == [0.5, 1, 1, 1, 0.5]
     assert rows_after[-1] == pytest.approx(np.log1p(1)) and not rows_after[:-1].any()
-    assert all(not c.any() for c in prose_container_columns([()] * 5, dense, no_links))
+    assert all(not c.any() for c in prose_container_columns([()] * 5, prose))
 
 
 def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
@@ -283,7 +284,7 @@ def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
     so the post's box, not the rail's, is the prose container."""
     import numpy as np
 
-    from cleaner.dommodel import container_columns, prose_container_columns
+    from cleaner.dommodel import container_columns, prose_container_columns, word_counts
     from cleaner.features import FEATURE_NAMES
 
     # two paragraphs in element 1, four headline links in element 4
@@ -292,10 +293,11 @@ def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
     dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([30, 30, 25, 25, 25, 25])
     dense[:, FEATURE_NAMES.index("prose")] = 1
     links = np.array([0.1, 0.1, 1.0, 1.0, 0.9, 1.0])
-    inside = prose_container_columns(ancestors, dense, links)[0]
+    words, prose = word_counts(dense, links)
+    inside = prose_container_columns(ancestors, prose)[0]
     assert inside.tolist() == [1, 1, 0, 0, 0, 0]
     parents = np.array([[1, 0], [1, 0], [4, 0], [4, 0], [4, 0], [4, 0]])
-    *_, parent_links, grandparent_links = container_columns(parents, dense, links)
+    *_, parent_links, grandparent_links = container_columns(parents, words, prose, links)
     assert parent_links[0] == pytest.approx(0.1) and parent_links[2] == pytest.approx(0.975)
     assert grandparent_links[0] == pytest.approx((6 + 97.5) / 160)
 

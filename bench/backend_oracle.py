@@ -29,11 +29,11 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.dommodel import default_dom_model
-from cleaner.evaldata import MIN_GOLD_RECALL, dataset_names, load_dataset
-from cleaner.evaluate import held_out
-from cleaner.html import extract_text
-from cleaner.scoring import score_tokens, tokens
+from cleaner.html.page import extract_text
+from cleaner.models.dom_model import default_dom_model
+from cleaner.training.datasets import MIN_GOLD_RECALL, dataset_names, load_dataset
+from cleaner.training.evaluate_text import held_out
+from cleaner.training.scoring import score_tokens, tokens
 
 DEFAULT_DATASETS = ("dragnet", "l3s_gn1", "cleanportaleval", "wcxb_dev", "readability", "cleaneval")
 # Bands of overlap: the share of trafilatura's tokens that the fast backend's text holds.

@@ -52,7 +52,7 @@ except ImportError:  # run from a checkout that was not pip-installed
     import cleaner
 
 from cleaner import CleanerConfig
-from cleaner.records import cleaner_for
+from cleaner.corpus.records import cleaner_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_overhead import cpu_overhead, instruction_overhead, overhead_rows
@@ -84,7 +84,7 @@ def documents(source: str) -> tuple[str, list[str]]:
     """The texts corpora are made of, and what they are."""
     if source != "fixtures":
         try:
-            from cleaner.evaldata import dataset_names, rendered_pages
+            from cleaner.training.datasets import dataset_names, rendered_pages
 
             texts = [page.text for name in dataset_names() for page in rendered_pages(name)]
             return f"{len(texts):,} real pages (innertext)", texts

@@ -24,9 +24,15 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.backends import EXTRACTORS
-from cleaner.evaldata import MIN_GOLD_RECALL, Page, dataset_names, default_data_dir, load_dataset
-from cleaner.html import extract_text
+from cleaner.html.backends import EXTRACTORS
+from cleaner.html.page import extract_text
+from cleaner.training.datasets import (
+    MIN_GOLD_RECALL,
+    Page,
+    dataset_names,
+    default_data_dir,
+    load_dataset,
+)
 
 PageFn = Callable[[Page], str]
 DEFAULT_DATASETS = ("dragnet", "l3s_gn1", "cleanportaleval", "wcxb_dev")

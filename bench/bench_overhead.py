@@ -38,8 +38,8 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleaner import CleanerConfig
-from cleaner.batch import run_batch
-from cleaner.records import cleaner_for
+from cleaner.batch.run import run_batch
+from cleaner.corpus.records import cleaner_for
 
 OVERHEAD_TARGET = 0.10
 # Documents cleaned under callgrind (about 50x slower than native): enough that the run's

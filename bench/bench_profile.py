@@ -36,11 +36,11 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleaner import Cleaner
-from cleaner.evaldata import MIN_GOLD_RECALL, RenderedPage, dataset_names, rendered_pages
-from cleaner.learn import LearnJob, learn
-from cleaner.profile import Profile, site_of_url
-from cleaner.scoring import Score, score_tokens, tokens
-from cleaner.text import split_lines
+from cleaner.profiles.learn import LearnJob, learn
+from cleaner.profiles.profile import Profile, site_of_url
+from cleaner.text.lines import split_lines
+from cleaner.training.datasets import MIN_GOLD_RECALL, RenderedPage, dataset_names, rendered_pages
+from cleaner.training.scoring import Score, score_tokens, tokens
 
 GENERATED_SITES = 100
 GENERATED_ARTICLE_LINES = 14

@@ -29,15 +29,15 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.baselines import c4_line_filter, keep_everything
-from cleaner.evaldata import (
+from cleaner.training.baselines import c4_line_filter, keep_everything
+from cleaner.training.datasets import (
     MIN_GOLD_RECALL,
     RenderedPage,
     dataset_names,
     default_data_dir,
     rendered_pages,
 )
-from cleaner.scoring import Score, Summary, score_tokens, summarize, tokens
+from cleaner.training.scoring import Score, Summary, score_tokens, summarize, tokens
 
 CleanFn = Callable[[str], str]
 
@@ -208,7 +208,7 @@ def model_load_seconds() -> list[float]:
     """Wall time of `default_model()` in fresh processes (import of numpy excluded: it is
     paid by `import cleaner`), so the number is what a crawler's first call costs."""
     code = (
-        "import time, cleaner.model as m; t = time.perf_counter(); m.default_model(); "
+        "import time, cleaner.models.line_model as m; t = time.perf_counter(); m.default_model(); "
         "print(time.perf_counter() - t)"
     )
     return [

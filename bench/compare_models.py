@@ -13,7 +13,7 @@ plus all `readability` pages, each renderer in `--renderers`, `gold_recall >= 0.
 - `linear-1stage`: logistic stage one only (`train.fit_first_stage(..., "linear")`: dense
   features, their bins, hashed words);
 - `linear-2stage`: that plus the logistic revision stage (the design shipped before trees);
-- `trees-1stage`: boosted trees on the dense features only (`cleaner.trees.fit_trees`: 100
+- `trees-1stage`: boosted trees on the dense features only (`cleaner.models.trees.fit_trees`: 100
   trees of depth 6, learning rate 0.1, no early stopping, random_state 0; no words);
 - `trees-2stage`: the shipped design, trees as stage one and the same logistic revision
   stage on their log-odds (`cleaner train`'s default `--family trees`), without any
@@ -60,14 +60,14 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaner import train
 from cleaner.api import Cleaner
 from cleaner.document import Document
-from cleaner.evaldata import RenderedPage, rendered_pages
-from cleaner.features import PageFeatures, page_features
-from cleaner.model import LineModel, sigmoid
+from cleaner.models.line_model import LineModel, sigmoid
 from cleaner.pipeline import Filter, Pipeline
-from cleaner.scoring import tokens
+from cleaner.text.features import PageFeatures, page_features
+from cleaner.training import train_lines as train
+from cleaner.training.datasets import RenderedPage, rendered_pages
+from cleaner.training.scoring import tokens
 
 REPO = Path(__file__).resolve().parent.parent
 HOLDOUT = (8, 9)

@@ -4,7 +4,7 @@
 
 For every scored page (``gold_recall >= 0.5``; for datasets the shipped model trained on,
 only the folds it did not see) the default Cleaner's output is compared line by line with
-the training labels (``cleaner.labels``: a line is content when half its tokens align with
+the training labels (``cleaner.training.labels``: a line is content when half its tokens align with
 the gold). Each column is the mean F1 an oracle would reach by undoing one kind of error and
 nothing else, so the differences from the first column say which error costs most:
 
@@ -32,13 +32,13 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.evaldata import MIN_GOLD_RECALL, RenderedPage, dataset_names, rendered_pages
-from cleaner.evaluate import held_out, of_types
 from cleaner.filters.learned import LearnedFilter
-from cleaner.labels import ceiling
-from cleaner.model import default_model
-from cleaner.scoring import score_tokens, tokens
-from cleaner.train import page_labels
+from cleaner.models.line_model import default_model
+from cleaner.training.datasets import MIN_GOLD_RECALL, RenderedPage, dataset_names, rendered_pages
+from cleaner.training.evaluate_text import held_out, of_types
+from cleaner.training.labels import ceiling
+from cleaner.training.scoring import score_tokens, tokens
+from cleaner.training.train_lines import page_labels
 
 Keep = Callable[[int], bool]
 ORACLES = ("after", "before", "inside", "model lost", "rules lost", "perfect")
@@ -69,7 +69,8 @@ def oracle_keeps(content: Sequence[bool | None], removed: dict[int, str]) -> dic
 
 def page_budget(page: RenderedPage, default: cleaner.Cleaner) -> dict[str, float]:
     """Each oracle's F1 on one page (whole-line removals; span cuts count as kept lines),
-    and the labels' ceiling (`cleaner.labels.ceiling`, as bench/label_ceiling.py reports)."""
+    and the labels' ceiling (`cleaner.training.labels.ceiling`, as bench/label_ceiling.py
+    reports)."""
     explained = default.explain(page.text)
     lines = explained.document.lines
     removed = {i: r.filter for i, r in explained.removed_lines().items()}

@@ -3,7 +3,7 @@
     python bench/label_ceiling.py [--datasets a,b] [--renderers innertext,soup]
 
 For every page with ``gold_recall >= 0.5`` it aligns the rendered lines with the gold
-(``cleaner.labels``, the same labels ``cleaner train`` uses) and prints per dataset and
+(``cleaner.training.labels``, the same labels ``cleaner train`` uses) and prints per dataset and
 rendering: labelled lines, the share that is ambiguous (between 20% and 80% of the line's
 tokens aligned), the share labelled content, the F1 of keeping exactly the content lines
 (the ceiling a perfect line classifier would reach) and keep-everything's F1 for scale.
@@ -20,10 +20,10 @@ try:
 except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaner.evaldata import dataset_names, rendered_pages
-from cleaner.labels import align_lines, ceiling
-from cleaner.scoring import score, summarize
-from cleaner.train import label_gold
+from cleaner.training.datasets import dataset_names, rendered_pages
+from cleaner.training.labels import align_lines, ceiling
+from cleaner.training.scoring import score, summarize
+from cleaner.training.train_lines import label_gold
 
 
 def main() -> None:

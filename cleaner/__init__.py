@@ -15,7 +15,7 @@ from cleaner.api import (
     explain_text,
 )
 from cleaner.document import Cleaned, Document, Removal
-from cleaner.rulepack import Rule, RuleError, RulePack, load_pack
+from cleaner.packs.text_pack import Rule, RuleError, RulePack, load_pack
 
 try:
     __version__ = version("cleaner")

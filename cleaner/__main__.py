@@ -1,5 +1,5 @@
 """`python -m cleaner` is the `cleaner` command."""
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 raise SystemExit(main())

@@ -11,16 +11,16 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from cleaner.backends import DEFAULT_BACKEND, check_backend, dom_rule_index
 from cleaner.document import Cleaned, Document
-from cleaner.domrules import DomPack, DomRuleIndex, builtin_dom_packs, resolve_packs
 from cleaner.filters.learned import LearnedFilter
-from cleaner.filters.profile import ProfileFilter
+from cleaner.filters.repeated import ProfileFilter
 from cleaner.filters.rules import rule_filters
-from cleaner.model import DEFAULT_PRESET, PRESETS, default_model, load_model
+from cleaner.html.backends import DEFAULT_BACKEND, check_backend, dom_rule_index
+from cleaner.models.line_model import DEFAULT_PRESET, PRESETS, default_model, load_model
+from cleaner.packs.dom_pack import DomPack, DomRuleIndex, builtin_dom_packs, resolve_packs
+from cleaner.packs.text_pack import RulePack, builtin_packs, check_unique
 from cleaner.pipeline import Filter, Pipeline
-from cleaner.profile import read_profile
-from cleaner.rulepack import RulePack, builtin_packs, check_unique
+from cleaner.profiles.profile import read_profile
 
 # `model="default"` is the line model shipped in cleaner/models; a path names a model file
 # written by `cleaner train`; None turns the learned filter off (rules only).
@@ -34,7 +34,7 @@ class CleanerConfig:
     `rules`: extra text rule packs added after the built-in ones.
     `dom_rules`: extra DOM rule packs (selectors; HTML `fast` and `guided` backends) added
     after the built-in one. `Cleaner(rules=...)` sorts TOML paths into the two.
-    `builtin_rules`: include the packs shipped in `cleaner/rules/` (text and DOM).
+    `builtin_rules`: include the packs shipped in `cleaner/packs/` (text and DOM).
     `disabled_rules`: rule ids (`pack/rule`) or pack names to leave out.
     `model`: `"default"` for the shipped line model, a path to a model file from
     `cleaner train`, or None for rules only.
@@ -45,7 +45,7 @@ class CleanerConfig:
     `html_backend`: how `clean_html` reads a page: "trafilatura" (its extraction, then the
     rules), "fast" (our DOM blocks, DOM rules, rules and model), "guided" (trafilatura
     checked against the DOM block model) or "auto" (the default: "fast" with the shipped
-    model, "trafilatura" with rules only or a model of one's own); see `cleaner.backends`.
+    model, "trafilatura" with rules only or a model of one's own); see `cleaner.html.backends`.
     """
 
     rules: tuple[RulePack, ...] = ()
@@ -160,7 +160,7 @@ class Cleaner:
     def explain(self, text: str, *, site: str | None = None) -> Cleaned:
         """The cleaned text plus every removal: line, span, filter, rule and reason.
 
-        `site` names the page's site for the profile filter (`cleaner.profile.site_of_url`
+        `site` names the page's site for the profile filter (`cleaner.profiles.profile.site_of_url`
         gives it from a URL); without it that filter infers the site from the page."""
         if not isinstance(text, str):
             raise TypeError(
@@ -182,7 +182,7 @@ class Cleaner:
         """A page's cleaned main text plus every removal (`backend`: "auto", "trafilatura",
         "fast" or "guided"; default this Cleaner's `html_backend`). Bytes are decoded like a
         browser."""
-        from cleaner.html import explain_html  # trafilatura is imported only for HTML
+        from cleaner.html.page import explain_html  # trafilatura is imported only for HTML
 
         return explain_html(html, url, self, backend)
 

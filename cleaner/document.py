@@ -9,9 +9,12 @@ piece went and a program can reproduce the text from the document and the remova
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from cleaner.text import line_key, split_lines
+from cleaner.text.lines import line_key, split_lines
+
+if TYPE_CHECKING:
+    from cleaner.packs.dom_pack import DomMatch
 
 
 class Removal(NamedTuple):
@@ -39,6 +42,46 @@ class Removal(NamedTuple):
             "score": self.score,
             "reason": self.reason,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One text block of a page and its DOM features.
+
+    `path`: tag names from the root to the block's element; `heading`: 1-6 inside <hN>,
+    else 0; `link_chars`: characters of link text; `in_list` / `in_table`: inside a list
+    or table; `tokens`: class/id tokens of the nearest ancestors (innermost first);
+    `match`: the DOM rule (and selector) whose subtree this block lies in, or None (a
+    matched subtree is one block, its text pieces joined by spaces, its link characters
+    not counted: it is removed whole, so only `explain` shows it);
+    `ancestors`: numbers (in walk order) of the elements from the root down to the
+    block's own element, so blocks can be grouped by their container (`parent` and
+    `grandparent`: the one and two levels above it) and placed against the page's prose
+    container (`cleaner.models.dom_model.prose_container_columns`).
+    """
+
+    text: str
+    path: tuple[str, ...]
+    heading: int
+    link_chars: int
+    in_list: bool
+    in_table: bool
+    tokens: tuple[str, ...]
+    match: DomMatch | None = None
+    ancestors: tuple[int, ...] = ()
+
+    @property
+    def parent(self) -> int:
+        return self.ancestors[-2] if len(self.ancestors) > 1 else -1
+
+    @property
+    def grandparent(self) -> int:
+        return self.ancestors[-3] if len(self.ancestors) > 2 else -1
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that are link text (navigation is mostly links)."""
+        return self.link_chars / len(self.text) if self.text else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from cleaner.document import Cleaned, Document, Removal
-from cleaner.text import build_output, cut_spans
+from cleaner.text.lines import build_output, cut_spans
 
 
 @dataclass(frozen=True, slots=True)

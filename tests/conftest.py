@@ -31,7 +31,7 @@ def cluster():
     pytest.importorskip("distributed")
     from distributed import LocalCluster
 
-    from cleaner.dask import LOOPBACK
+    from cleaner.batch.executors.dask import LOOPBACK
 
     with LocalCluster(
         n_workers=2,

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from cleaner import Cleaner, CleanerConfig
-from cleaner import task as task_module
-from cleaner.batch import BatchError, run_batch
-from cleaner.corpus import TEMP_SUFFIX, as_file_text
-from cleaner.html import explain_html
-from cleaner.pool import pool_map
-from cleaner.records import Fields
+from cleaner.batch import task as task_module
+from cleaner.batch.executors.local import pool_map
+from cleaner.batch.run import BatchError, run_batch
+from cleaner.corpus.files import TEMP_SUFFIX, as_file_text
+from cleaner.corpus.records import Fields
+from cleaner.html.page import explain_html
 
 from .conftest import FIXTURES
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import CleanerConfig
-from cleaner.batch import run_batch
+from cleaner.batch.run import run_batch
 
 from .test_batch import PAGE, article, read_records, tree, write_shard
 

@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from cleaner import Cleaner, CleanerConfig
-from cleaner.records import Fields, clean_batch, clean_item, clean_record, cleaner_for
+from cleaner.corpus.records import Fields, clean_batch, clean_item, clean_record, cleaner_for
 
 RULES_ONLY = CleanerConfig(model=None)
 DIRTY = "Bridge vote\n\nThe council voted 5-2.\n\nADVERTISEMENT\n\nThe bridge opens in May."

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import corpus
-from cleaner.corpus import (
+from cleaner.corpus import files as corpus
+from cleaner.corpus.files import (
     OUTPUT_FILE_MODE,
     ShardLines,
     UnsafePathError,

@@ -8,7 +8,7 @@ import codecs
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html import clean_html, declared_encoding, decode_html, explain_html
+from cleaner.html.page import clean_html, declared_encoding, decode_html, explain_html
 from tests.html_pages import PLAIN_PAGE as PAGE
 from tests.html_pages import PROSE_1, PROSE_2
 

@@ -11,8 +11,8 @@ import pytest
 from distributed import Client
 
 from cleaner import Cleaner, CleanerConfig
-from cleaner.batch import run_batch
-from cleaner.dask import clean_bag
+from cleaner.batch.executors.dask import clean_bag
+from cleaner.batch.run import run_batch
 
 from .test_batch import PAGE, article, tree, write_corpus
 

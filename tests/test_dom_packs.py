@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.backends import DOM_FILTER_NAME
-from cleaner.rulepack import RuleError
+from cleaner.html.backends import DOM_FILTER_NAME
+from cleaner.packs.text_pack import RuleError
 from tests.test_cli import run
 
 DOM_PACK = """

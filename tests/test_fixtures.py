@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.rulepack import builtin_packs
-from cleaner.scoring import score
+from cleaner.packs.text_pack import builtin_packs
+from cleaner.training.scoring import score
 
 from .conftest import FIXTURES, nonblank_lines
 

@@ -11,9 +11,9 @@ import pytest
 
 import cleaner
 from cleaner import Cleaner, CleanerConfig
-from cleaner.backends import BACKENDS, DEFAULT_BACKEND
-from cleaner.cli import main
-from cleaner.records import clean_record
+from cleaner.cli.main import main
+from cleaner.corpus.records import clean_record
+from cleaner.html.backends import BACKENDS, DEFAULT_BACKEND
 from tests.html_pages import PAGE, PROSE_1, PROSE_2
 
 RULES_ONLY = Cleaner(model=None)
@@ -28,7 +28,7 @@ def test_package_exports_html_functions():
 
 
 def test_auto_is_fast_with_the_shipped_model_and_trafilatura_otherwise():
-    from cleaner.backends import resolve_backend
+    from cleaner.html.backends import resolve_backend
 
     assert DEFAULT_BACKEND == "auto"
     assert resolve_backend("auto", Cleaner().pipeline.filters) == "fast"
@@ -83,7 +83,7 @@ def test_backend_survives_the_config_round_trip():
 
 
 def test_html_records_use_the_configured_backend():
-    from cleaner.records import Fields
+    from cleaner.corpus.records import Fields
 
     record = {"id": 1, "html": PAGE, "url": "https://example.org/a"}
     outcome = clean_record(record, FAST, Fields("text", "html"))
@@ -133,7 +133,7 @@ def test_cli_explains_an_html_page_with_the_dom_selectors(tmp_path, capsys):
 
 
 def test_html_eval_rows_and_the_note_when_readability_is_missing(monkeypatch):
-    from cleaner import evaluate_html
+    from cleaner.training import evaluate_html
 
     names = [name for name, _ in evaluate_html.html_methods(RULES_ONLY)[0]]
     assert names[0] == "trafilatura (no comments)"

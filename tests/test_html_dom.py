@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.dom import page_blocks, parse
-from cleaner.domcheck import check_dom_pack, rule_fires
-from cleaner.domrules import (
+from cleaner.html.walk import page_blocks, parse
+from cleaner.packs.check_dom import check_dom_pack, rule_fires
+from cleaner.packs.dom_pack import (
     DomPack,
     DomRuleError,
     builtin_dom_packs,
@@ -218,7 +218,7 @@ def test_a_match_around_the_page_s_largest_article_body_is_a_wrapper():
 def test_nested_page_holders_are_checked_a_bounded_number_of_times(monkeypatch):
     """Each check reads its subtree's text: 2,000 nested matching wrappers must not cost
     2,000 reads of the page (quadratic), so after `MAX_PAGE_HOLDERS` a match is a match."""
-    from cleaner import dom
+    from cleaner.html import walk as dom
 
     checks = []
     original = dom.holds_text
@@ -235,7 +235,7 @@ def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
 
     import numpy as np
 
-    from cleaner.dommodel import default_dom_model, load_dom_model, save_dom_model
+    from cleaner.models.dom_model import default_dom_model, load_dom_model, save_dom_model
 
     model = default_dom_model()
     assert model is not None
@@ -259,8 +259,12 @@ def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
 def test_prose_container_columns_place_rows_against_the_article_box():
     import numpy as np
 
-    from cleaner.dommodel import PROSE_CONTAINER_SHARES, prose_container_columns, word_counts
-    from cleaner.features import FEATURE_NAMES
+    from cleaner.models.dom_model import (
+        PROSE_CONTAINER_SHARES,
+        prose_container_columns,
+        word_counts,
+    )
+    from cleaner.text.features import FEATURE_NAMES
 
     # nav (element 2), three paragraphs in element 3, a footer line (element 8)
     ancestors = [(0, 1, 2), (0, 3, 4), (0, 3, 5), (0, 3, 6), (0, 7, 8)]
@@ -284,8 +288,8 @@ def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
     so the post's box, not the rail's, is the prose container."""
     import numpy as np
 
-    from cleaner.dommodel import container_columns, prose_container_columns, word_counts
-    from cleaner.features import FEATURE_NAMES
+    from cleaner.models.dom_model import container_columns, prose_container_columns, word_counts
+    from cleaner.text.features import FEATURE_NAMES
 
     # two paragraphs in element 1, four headline links in element 4
     ancestors = [(0, 1, 2), (0, 1, 3), (0, 4, 5), (0, 4, 6), (0, 4, 7), (0, 4, 8)]
@@ -323,9 +327,9 @@ def _verdict(probabilities: list[float], spare_best: float | None, removed: tupl
     import numpy as np
 
     from cleaner.document import Document
-    from cleaner.features import FEATURE_NAMES, PageFeatures
     from cleaner.filters.learned import LearnedFilter
     from cleaner.pipeline import Draft
+    from cleaner.text.features import FEATURE_NAMES, PageFeatures
 
     lines = tuple(f"line {k} " + "word " * 20 for k in range(len(probabilities)))
     dense = np.zeros((len(lines), len(FEATURE_NAMES)), np.float32)
@@ -354,9 +358,9 @@ def test_spare_best_keeps_the_likeliest_lines_when_all_would_go():
 
 def test_fast_backend_spares_its_best_lines():
     from cleaner import Cleaner
-    from cleaner.backends import fast_pipeline
-    from cleaner.dommodel import default_dom_model
     from cleaner.filters.learned import SPARE_BEST_MARGIN, LearnedFilter
+    from cleaner.html.backends import fast_pipeline
+    from cleaner.models.dom_model import default_dom_model
 
     filters = fast_pipeline(Cleaner().pipeline.filters, default_dom_model()).filters
     learned = [f for f in filters if isinstance(f, LearnedFilter)]

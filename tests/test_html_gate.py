@@ -17,17 +17,17 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner
-from cleaner.evaldata import MIN_GOLD_RECALL, dataset_names, default_data_dir, load_dataset
-from cleaner.evaluate import held_out
-from cleaner.evaluate_html import run_page_method, trafilatura_text
-from cleaner.model import default_model
+from cleaner.models.line_model import default_model
+from cleaner.training.datasets import MIN_GOLD_RECALL, dataset_names, default_data_dir, load_dataset
+from cleaner.training.evaluate_html import run_page_method, trafilatura_text
+from cleaner.training.evaluate_text import held_out
 
 GATE_PAGES = 30
 MARGIN = 0.02
 BELOW_TRAFILATURA = 0.005
 # Mean F1 on the gate subset: (trafilatura, fast, guided backends), measured 2026-11-22
 # with the DOM block model retrained after Chinese and Japanese characters began to count
-# as words (`cleaner.text.word_count`).
+# as words (`cleaner.text.lines.word_count`).
 MEASURED_F1 = {
     "cleanportaleval": (0.977, 0.980, 0.978),
     "dragnet": (0.848, 0.872, 0.867),

@@ -1,4 +1,5 @@
-"""The `trafilatura` backend's check against the DOM block model (`cleaner.guided`): lines
+"""The `trafilatura` backend's check against the DOM block model (`cleaner.html.backends.guided`):
+lines
 are matched to the page's blocks by their words, content skipped inside trafilatura's stretch
 is put back in place, and a page trafilatura mostly missed is cleaned as `fast` cleans it."""
 
@@ -9,10 +10,10 @@ import time
 import pytest
 
 from cleaner import Cleaner
-from cleaner.backends import default_dom_rules, fast_document, runs_default_model
-from cleaner.dommodel import default_dom_model
-from cleaner.guided import guided_clean, source_blocks, with_missing_content
-from cleaner.html import extract_text
+from cleaner.html.backends import default_dom_rules, fast_document, runs_default_model
+from cleaner.html.backends.guided import guided_clean, source_blocks, with_missing_content
+from cleaner.html.page import extract_text
+from cleaner.models.dom_model import default_dom_model
 from tests.html_pages import PAGE, PROSE_1, PROSE_2
 
 BLOCKS = ["Menu", "Title", "First paragraph.", "A list item", "Second paragraph.", "Footer"]

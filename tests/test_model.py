@@ -11,10 +11,8 @@ import regex
 
 import cleaner
 from cleaner.document import Document
-from cleaner.features import FEATURE_NAMES, HASH_BUCKETS, bucket, guess_language, page_features
 from cleaner.filters.learned import LEARNED_FILTER_NAME
-from cleaner.labels import align_lines, ceiling
-from cleaner.model import (
+from cleaner.models.line_model import (
     BINS,
     PRESETS,
     REVISION_FEATURES,
@@ -24,7 +22,9 @@ from cleaner.model import (
     load_model,
 )
 from cleaner.pipeline import Draft
-from cleaner.text import ends_like_sentence, has_unspaced, word_count
+from cleaner.text.features import FEATURE_NAMES, HASH_BUCKETS, bucket, guess_language, page_features
+from cleaner.text.lines import ends_like_sentence, has_unspaced, word_count
+from cleaner.training.labels import align_lines, ceiling
 
 PARAGRAPHS = (
     "The county council voted on Tuesday to rebuild the old river bridge, which has been "

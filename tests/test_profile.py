@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.api import CleanerConfig
-from cleaner.cli import main
-from cleaner.filters.profile import ProfileFilter
-from cleaner.learn import LearnJob, learn
-from cleaner.profile import (
+from cleaner.cli.main import main
+from cleaner.corpus.records import cleaner_for
+from cleaner.filters.repeated import ProfileFilter
+from cleaner.profiles.learn import LearnJob, learn
+from cleaner.profiles.profile import (
     PROFILE_VERSION,
     Profile,
     ProfileError,
@@ -31,8 +32,7 @@ from cleaner.profile import (
     read_profile,
     site_of_url,
 )
-from cleaner.records import cleaner_for
-from cleaner.text import split_lines
+from cleaner.text.lines import split_lines
 
 SITE_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "site-corpus"
 PAGES = SITE_CORPUS / "pages"
@@ -387,7 +387,7 @@ def test_dask_learns_what_the_local_engine_learns(tmp_path, cluster):
     import dask.bag as db
     from distributed import Client
 
-    from cleaner.dask import learn_bag
+    from cleaner.batch.executors.dask import learn_bag
 
     write_shards(tmp_path / "in")
     local = learn([tmp_path / "in"], LearnJob(), jobs=1)

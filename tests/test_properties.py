@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.rulepack import builtin_packs
+from cleaner.packs.text_pack import builtin_packs
 
 RULES_ONLY = Cleaner(model=None)
 

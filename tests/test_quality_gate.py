@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner import evaldata
-from cleaner.baselines import keep_everything
-from cleaner.evaldata import (
+from cleaner.training import datasets as evaldata
+from cleaner.training.baselines import keep_everything
+from cleaner.training.datasets import (
     DATA_DIR_ENV,
     MIN_GOLD_RECALL,
     MIN_PAGES_FOR_POOL,
@@ -39,7 +39,7 @@ from cleaner.evaldata import (
     render_all,
     rendered_pages,
 )
-from cleaner.scoring import Summary, score, summarize
+from cleaner.training.scoring import Summary, score, summarize
 
 GATE_PAGES = 40
 # Packs that remove text by policy rather than by name: reader comments are not the

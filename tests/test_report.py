@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 from cleaner.document import Cleaned, Document, Removal
-from cleaner.report import explain_view, run_view
-from cleaner.report_html import (
+from cleaner.report.html_page import (
     PAGE_SIZE,
     SCRIPT,
     content_security_policy,
@@ -21,6 +20,7 @@ from cleaner.report_html import (
     pages,
     render_report,
 )
+from cleaner.report.view import explain_view, run_view
 from tests.conftest import FIXTURES
 
 HOSTILE = (

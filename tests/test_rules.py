@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RuleError, load_pack
-from cleaner.rulecheck import check_rule
-from cleaner.rulepack import SCOPES, builtin_packs
+from cleaner.packs.check_text import check_rule
+from cleaner.packs.text_pack import SCOPES, builtin_packs
 
 ALL_RULES = [rule for pack in builtin_packs() for rule in pack.rules]
 

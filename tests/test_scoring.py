@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from cleaner.baselines import c4_drop_reason, c4_line_filter, keep_everything
-from cleaner.render import RENDERERS, render_innertext, render_soup
-from cleaner.scoring import Score, score, summarize, tokens
+from cleaner.training.baselines import c4_drop_reason, c4_line_filter, keep_everything
+from cleaner.training.render import RENDERERS, render_innertext, render_soup
+from cleaner.training.scoring import Score, score, summarize, tokens
 
 # --- tokens ---------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.evaldata import CACHE_DIR_ENV
-from cleaner.model import load_model
+from cleaner.models.line_model import load_model
+from cleaner.training.datasets import CACHE_DIR_ENV
 from tests.conftest import FIXTURES
 
 pytest.importorskip(

@@ -1,4 +1,5 @@
-"""Boosted trees as arrays (`cleaner.trees`): scored with numpy exactly as scikit-learn scores
+"""Boosted trees as arrays (`cleaner.models.trees`): scored with numpy exactly as scikit-learn
+scores
 them, and saved in and loaded from the model's npz file without pickle."""
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import numpy as np
 import pytest
 
 from cleaner.document import Document
-from cleaner.features import FEATURE_NAMES, page_features
-from cleaner.model import LinearStage, LineModel, load_model, revision_columns
+from cleaner.models.line_model import LinearStage, LineModel, load_model, revision_columns
+from cleaner.models.trees import TreeStage, fit_trees, from_sklearn
 from cleaner.pipeline import Draft
-from cleaner.trees import TreeStage, fit_trees, from_sklearn
+from cleaner.text.features import FEATURE_NAMES, page_features
 
 sklearn_ensemble = pytest.importorskip(
     "sklearn.ensemble", reason="fitting trees needs the train extra: pip install 'cleaner[train]'"

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from cleaner.document import Document, Removal
-from cleaner.features import PageFeatures, page_features
-from cleaner.model import LineModel
+from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft
+from cleaner.text.features import PageFeatures, page_features
 
 LEARNED_FILTER_NAME = "model"
 # Below this many words (in the lines the rules leave) the model abstains: its evidence is

@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from cleaner.document import Document, Removal
 from cleaner.filters.tail import find_tail
+from cleaner.packs.text_pack import DEFAULT_MAX_CHARS, Rule, RulePack, ascii_lower_bytes
 from cleaner.pipeline import Draft, Filter
-from cleaner.rulepack import DEFAULT_MAX_CHARS, Rule, RulePack, ascii_lower_bytes
-from cleaner.text import cut_spans, line_key
+from cleaner.text.lines import cut_spans, line_key
 
 # A tail marker is a short standalone line ("More in Local News", "Related Articles"); the
 # character bound skips long lines before any normalising work.

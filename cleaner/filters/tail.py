@@ -40,7 +40,7 @@ from typing import Generic, TypeVar
 
 import regex
 
-from cleaner.text import ends_like_sentence, word_count
+from cleaner.text.lines import ends_like_sentence, word_count
 
 # A prose paragraph: ends like a sentence and is longer than a label or a short box line
 # ("> Give us your news tips." is 5 words). 40 characters covers scripts without spaces.

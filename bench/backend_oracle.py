@@ -29,7 +29,7 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.html.page import extract_text
+from cleaner.html.backends.trafilatura import extract_text
 from cleaner.models.dom_model import default_dom_model
 from cleaner.training.datasets import MIN_GOLD_RECALL, dataset_names, load_dataset
 from cleaner.training.evaluate_text import held_out

@@ -24,8 +24,8 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
-from cleaner.html.backends import EXTRACTORS
-from cleaner.html.page import extract_text
+from cleaner.config import EXTRACTORS
+from cleaner.html.backends.trafilatura import extract_text
 from cleaner.training.datasets import (
     MIN_GOLD_RECALL,
     Page,

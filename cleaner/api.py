@@ -7,79 +7,32 @@ can serve any number of documents from any number of threads: a crawler builds i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from cleaner.config import (
+    DEFAULT_MODEL,
+    UNSET,
+    CleanerConfig,
+    Unset,
+    resolve_config,
+)
 from cleaner.document import Cleaned, Document
+from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.repeated import ProfileFilter
 from cleaner.filters.rules import rule_filters
-from cleaner.html.backends import DEFAULT_BACKEND, check_backend, dom_rule_index
-from cleaner.models.line_model import DEFAULT_PRESET, PRESETS, default_model, load_model
-from cleaner.packs.dom_pack import DomPack, DomRuleIndex, builtin_dom_packs, resolve_packs
-from cleaner.packs.text_pack import RulePack, builtin_packs, check_unique
+from cleaner.html.backends import make_backends, resolve_backend
+from cleaner.html.decode import decode_html
+from cleaner.html.dom_match import DomRuleIndex, rules_in_force
+from cleaner.models.dom_model import default_dom_model
+from cleaner.models.line_model import default_model, load_model
+from cleaner.packs.dom_pack import DomPack
+from cleaner.packs.text_pack import RulePack
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.profiles.profile import read_profile
 
-# `model="default"` is the line model shipped in cleaner/models; a path names a model file
-# written by `cleaner train`; None turns the learned filter off (rules only).
-DEFAULT_MODEL = "default"
-
-
-@dataclass(frozen=True, slots=True)
-class CleanerConfig:
-    """Everything that decides what a Cleaner removes. Immutable; derive with `replace`.
-
-    `rules`: extra text rule packs added after the built-in ones.
-    `dom_rules`: extra DOM rule packs (selectors; HTML `fast` and `guided` backends) added
-    after the built-in one. `Cleaner(rules=...)` sorts TOML paths into the two.
-    `builtin_rules`: include the packs shipped in `cleaner/packs/` (text and DOM).
-    `disabled_rules`: rule ids (`pack/rule`) or pack names to leave out.
-    `model`: `"default"` for the shipped line model, a path to a model file from
-    `cleaner train`, or None for rules only.
-    `preset`: how eagerly the model removes: "precision" (only sure calls, keeps the most
-    article), "balanced" (best F1 in validation) or "recall" (removes more boilerplate).
-    `profile`: the path of a site profile from `cleaner learn` (repeated-block filter), or
-    None. A path, not a loaded profile, so worker processes load it themselves.
-    `html_backend`: how `clean_html` reads a page: "trafilatura" (its extraction, then the
-    rules), "fast" (our DOM blocks, DOM rules, rules and model), "guided" (trafilatura
-    checked against the DOM block model) or "auto" (the default: "fast" with the shipped
-    model, "trafilatura" with rules only or a model of one's own); see `cleaner.html.backends`.
-    """
-
-    rules: tuple[RulePack, ...] = ()
-    dom_rules: tuple[DomPack, ...] = ()
-    builtin_rules: bool = True
-    disabled_rules: frozenset[str] = frozenset()
-    model: str | None = DEFAULT_MODEL
-    preset: str = DEFAULT_PRESET
-    profile: str | None = None
-    html_backend: str = DEFAULT_BACKEND
-
-    def packs(self) -> tuple[RulePack, ...]:
-        """The packs in force, minus disabled rules and packs."""
-        chosen = (builtin_packs() if self.builtin_rules else ()) + self.rules
-        check_unique(chosen)
-        off = self.disabled_rules
-        packs = []
-        for pack in chosen:
-            if pack.name in off:
-                continue
-            rules = tuple(rule for rule in pack.rules if rule.id not in off)
-            packs.append(replace(pack, rules=rules))
-        return tuple(packs)
-
-    def dom_packs(self) -> tuple[DomPack, ...]:
-        """The DOM packs in force, minus disabled rules and packs."""
-        chosen = (builtin_dom_packs() if self.builtin_rules else ()) + self.dom_rules
-        check_unique(chosen)
-        off = self.disabled_rules
-        return tuple(
-            replace(pack, rules=tuple(rule for rule in pack.rules if rule.id not in off))
-            for pack in chosen
-            if pack.name not in off
-        )
+__all__ = ["Cleaner", "CleanerConfig", "clean_html", "clean_text", "explain_html", "explain_text"]
 
 
 class Cleaner:
@@ -99,34 +52,31 @@ class Cleaner:
     def __init__(
         self,
         *,
-        model: str | Path | None = DEFAULT_MODEL,
-        preset: str = DEFAULT_PRESET,
+        model: str | Path | Unset | None = UNSET,
+        preset: str | Unset = UNSET,
         rules: Iterable[str | Path | RulePack | DomPack] = (),
-        builtin_rules: bool = True,
+        builtin_rules: bool | Unset = UNSET,
         disabled_rules: Iterable[str] = (),
         filters: Sequence[Filter] | None = None,
         config: CleanerConfig | None = None,
-        profile: str | Path | None = None,
-        backend: str | None = None,
+        profile: str | Path | Unset | None = UNSET,
+        backend: str | Unset = UNSET,
     ) -> None:
-        if preset not in PRESETS:
-            raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
-        base = config or CleanerConfig()
-        text_packs, dom_packs = resolve_packs(rules)
-        self.config = replace(
-            base,
-            rules=base.rules + text_packs,
-            dom_rules=base.dom_rules + dom_packs,
-            builtin_rules=builtin_rules and base.builtin_rules,
-            disabled_rules=base.disabled_rules | frozenset(disabled_rules),
-            model=None if model is None else str(model),
+        self.config = resolve_config(
+            config,
+            model=model,
             preset=preset,
-            profile=base.profile if profile is None else str(profile),
-            html_backend=base.html_backend if backend is None else check_backend(backend),
+            rules=rules,
+            builtin_rules=builtin_rules,
+            disabled_rules=disabled_rules,
+            profile=profile,
+            backend=backend,
         )
         self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
-        # The DOM rules in force for HTML pages, indexed once (shared by equal configs).
-        self.dom_index: DomRuleIndex = dom_rule_index(self.config.dom_packs())
+        # The DOM rules in force, indexed once: the `fast` and `guided` backends match them
+        # while walking a page.
+        self.dom_index: DomRuleIndex = rules_in_force(self.config.dom_packs())
+        self.backends = make_backends(self.config, self.dom_index)
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
@@ -135,22 +85,20 @@ class Cleaner:
     def from_config(cls, config: CleanerConfig) -> Cleaner:
         """The Cleaner a config describes: how worker processes, which receive only the
         (picklable) config, rebuild the parent's Cleaner exactly."""
-        return cls(model=config.model, preset=config.preset, config=config)
+        return cls(config=config)
 
     def default_filters(self) -> list[Filter]:
-        """The filters this configuration runs: the rule filters of the packs in force, then
-        the learned filter (unless `model=None`), then the profile filter (with `profile`).
+        """The filters this configuration runs, for every input: the DOM-rule filter (it
+        acts on HTML pages' DOM blocks only), the rule filters of the packs in force, the
+        learned filter (unless `model=None`), then the profile filter (with `profile`).
         Pass `filters=` to run your own list instead (for instance these plus your own)."""
-        filters = rule_filters(self.config.packs())
+        filters: list[Filter] = [DomRuleFilter(), *rule_filters(self.config.packs())]
         model = self.config.model
         if model is not None:
-            if model != DEFAULT_MODEL and not Path(model).is_file():
-                raise ValueError(
-                    f"unknown model {model!r}: use 'default', None (rules only) or the path "
-                    "of a file written by `cleaner train`"
-                )
-            line_model = default_model() if model == DEFAULT_MODEL else load_model(model)
-            filters.append(LearnedFilter(line_model, self.config.preset))
+            shipped = model == DEFAULT_MODEL
+            line_model = default_model() if shipped else load_model(model)
+            dom_model = default_dom_model() if shipped else None
+            filters.append(LearnedFilter(line_model, self.config.preset, dom_model))
         if self.config.profile is not None:
             # Last: the model judges the page as scraped (the shape it was trained on), so
             # the profile's removals add to the model's and never change them.
@@ -160,37 +108,54 @@ class Cleaner:
     def explain(self, text: str, *, site: str | None = None) -> Cleaned:
         """The cleaned text plus every removal: line, span, filter, rule and reason.
 
-        `site` names the page's site for the profile filter (`cleaner.profiles.profile.site_of_url`
-        gives it from a URL); without it that filter infers the site from the page."""
+        `site` names the page's site for the profile filter (`cleaner.profiles.profile.
+        site_of_url` gives it from a URL); without it that filter infers the site."""
         if not isinstance(text, str):
             raise TypeError(
                 f"clean/explain take str, not {type(text).__name__}; decode bytes first "
                 "(e.g. data.decode('utf-8', errors='replace'))"
             )
-        pipeline = self.pipeline
-        if site is not None and self.site_aware:
-            pipeline = Pipeline([_bind_site(step, site) for step in pipeline.filters])
-        return pipeline.run(Document.from_text(text))
+        return self._pipeline(site).run(Document.from_text(text))
+
+    def _pipeline(self, site: str | None) -> Pipeline:
+        if site is None or not self.site_aware:
+            return self.pipeline
+        return Pipeline([_bind_site(step, site) for step in self.pipeline.filters])
 
     def clean(self, text: str, *, site: str | None = None) -> str:
         """Only the cleaned text: what `explain(text, site=site).text` returns."""
         return self.explain(text, site=site).text
 
     def explain_html(
-        self, html: str | bytes, url: str | None = None, *, backend: str | None = None
+        self,
+        html: str | bytes,
+        url: str | None = None,
+        *,
+        backend: str | None = None,
+        site: str | None = None,
     ) -> Cleaned:
-        """A page's cleaned main text plus every removal (`backend`: "auto", "trafilatura",
-        "fast" or "guided"; default this Cleaner's `html_backend`). Bytes are decoded like a
-        browser."""
-        from cleaner.html.page import explain_html  # trafilatura is imported only for HTML
-
-        return explain_html(html, url, self, backend)
+        """A page's cleaned main text plus every removal. `backend` ("auto", "trafilatura",
+        "fast" or "guided"; default this Cleaner's `html_backend`) only decides how the page
+        becomes blocks; the removals refer to lines of `Cleaned.document`. Bytes are decoded
+        like a browser; a page with no text gives empty text, never an exception."""
+        if isinstance(html, bytes):
+            html = decode_html(html).text
+        if not isinstance(html, str):
+            raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")
+        chosen = resolve_backend(backend or self.config.html_backend, self.config)
+        document = self.backends[chosen].document(html, url)
+        return self._pipeline(site).run(document)
 
     def clean_html(
-        self, html: str | bytes, url: str | None = None, *, backend: str | None = None
+        self,
+        html: str | bytes,
+        url: str | None = None,
+        *,
+        backend: str | None = None,
+        site: str | None = None,
     ) -> str:
         """Only the cleaned main text of a page: what `explain_html(...).text` returns."""
-        return self.explain_html(html, url, backend=backend).text
+        return self.explain_html(html, url, backend=backend, site=site).text
 
 
 def _bind_site(step: Filter, site: str) -> Filter:

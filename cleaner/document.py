@@ -1,6 +1,8 @@
-"""The nouns of the design: Document, Removal and Cleaned.
+"""The nouns of the design: Block, Document, Removal and Cleaned.
 
-A Document is the input split into blocks (here: lines). Filters never edit it; they propose
+A Document is the input split into blocks: lines of text, or a page's DOM blocks, each also a
+line. Where the blocks came from is its `origin`, the one thing filters may ask about the
+input's kind (`TEXT`, `EXTRACT`, `DOM`). Filters never edit it; they propose
 Removals, which say which block (or span inside it) goes, which filter and rule decided, and
 why. Cleaned is the result: the kept text plus every removal, so a person can see why each
 piece went and a program can reproduce the text from the document and the removals.
@@ -8,6 +10,7 @@ piece went and a program can reproduce the text from the document and the remova
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -15,6 +18,11 @@ from cleaner.text.lines import line_key, split_lines
 
 if TYPE_CHECKING:
     from cleaner.packs.dom_pack import DomMatch
+
+# What a Document's lines are (`Document.origin`).
+TEXT = "text"
+EXTRACT = "extract"
+DOM = "dom"
 
 
 class Removal(NamedTuple):
@@ -91,16 +99,27 @@ class Document:
     `keys[i]` is line i's match key (whitespace collapsed, see `text.match_key`): "" for a
     blank line, None for a line too long for any rule to judge whole. It is a feature of the
     block, computed once here because every rule filter needs it.
+    `origin` says what the lines are: `TEXT`, a whole page as a scraper flattened it;
+    `EXTRACT`, the main text an extractor (trafilatura) already chose, so the page's shape
+    and tail are gone; `DOM`, a page's DOM blocks, with their features in `blocks`.
     """
 
     lines: tuple[str, ...]
     keys: tuple[str | None, ...]
+    origin: str = TEXT
+    blocks: tuple[Block, ...] = ()
 
     @classmethod
-    def from_text(cls, text: str) -> Document:
+    def from_text(cls, text: str, origin: str = TEXT) -> Document:
         lines = split_lines(text)
         keys = tuple(map(line_key, lines))
-        return cls(lines, keys)
+        return cls(lines, keys, origin)
+
+    @classmethod
+    def from_blocks(cls, blocks: Sequence[Block]) -> Document:
+        """A page's DOM blocks as a Document: line i is `blocks[i].text`."""
+        lines = tuple(block.text for block in blocks)
+        return cls(lines, tuple(map(line_key, lines)), DOM, tuple(blocks))
 
     def __len__(self) -> int:
         return len(self.lines)

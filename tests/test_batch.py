@@ -19,7 +19,6 @@ from cleaner.batch.executors.local import pool_map
 from cleaner.batch.run import BatchError, run_batch
 from cleaner.corpus.files import TEMP_SUFFIX, as_file_text
 from cleaner.corpus.records import Fields
-from cleaner.html.page import explain_html
 
 from .conftest import FIXTURES
 
@@ -131,7 +130,7 @@ def test_report_and_audit_say_what_explain_says(tmp_path):
     write_corpus(source)
     report = run(source, output, removals=True).report
     texts = [article(i) for i in (0, 1, 2, 9)] + [article(i) for i in range(10)]
-    explained = [CLEANER.explain(text) for text in texts] + [explain_html(PAGE, cleaner=CLEANER)]
+    explained = [CLEANER.explain(text) for text in texts] + [CLEANER.explain_html(PAGE)]
     removals = [r for cleaned in explained for r in cleaned.removals]
     assert report["documents"] == {"in": 15, "out": 15, "emptied": 0}
     assert report["removals"]["total"] == len(removals)

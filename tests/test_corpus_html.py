@@ -8,7 +8,7 @@ import codecs
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html.page import clean_html, declared_encoding, decode_html, explain_html
+from cleaner.html.decode import declared_encoding, decode_html
 from tests.html_pages import PLAIN_PAGE as PAGE
 from tests.html_pages import PROSE_1, PROSE_2
 
@@ -16,26 +16,26 @@ RULES_ONLY = Cleaner(model=None)
 
 
 def test_main_text_is_extracted_and_cleaned():
-    cleaned = explain_html(PAGE, cleaner=RULES_ONLY)
+    cleaned = RULES_ONLY.explain_html(PAGE)
     assert PROSE_1 in cleaned.text and PROSE_2 in cleaned.text
     assert "ADVERTISEMENT" not in cleaned.text
     assert "Home" not in cleaned.text.split("\n")
     assert [r.rule for r in cleaned.removals] == ["ads/ad-label"]
     assert cleaned.document.lines[cleaned.removals[0].line] == "ADVERTISEMENT"
-    assert clean_html(PAGE, cleaner=RULES_ONLY) == cleaned.text
+    assert RULES_ONLY.clean_html(PAGE) == cleaned.text
 
 
 @pytest.mark.parametrize(
     "page", ["", "   \n", "<html></html>", "<html><body><script>x()</script></body></html>"]
 )
 def test_a_page_without_text_gives_empty_text(page):
-    assert clean_html(page, cleaner=RULES_ONLY) == ""
-    assert clean_html(page.encode(), cleaner=RULES_ONLY) == ""
+    assert RULES_ONLY.clean_html(page) == ""
+    assert RULES_ONLY.clean_html(page.encode()) == ""
 
 
 def test_bytes_are_decoded_by_their_meta_charset():
     page = PAGE.replace('charset="utf-8"', 'charset="iso-8859-1"').replace("walkers", "flâneurs")
-    text = clean_html(page.encode("cp1252"), cleaner=RULES_ONLY)
+    text = RULES_ONLY.clean_html(page.encode("cp1252"))
     assert "flâneurs" in text
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html.backends import DOM_FILTER_NAME
+from cleaner.filters.dom_rules import DOM_FILTER_NAME
 from cleaner.packs.text_pack import RuleError
 from tests.test_cli import run
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.html.walk import page_blocks, parse
+from cleaner.html.dom_match import rules_in_force
+from cleaner.html.parse import parse
+from cleaner.html.walk import page_blocks
 from cleaner.packs.check_dom import check_dom_pack, rule_fires
 from cleaner.packs.dom_pack import (
     DomPack,
     DomRuleError,
     builtin_dom_packs,
     parse_dom_pack,
-    rules_in_force,
 )
 
 PACKS = builtin_dom_packs()
@@ -218,7 +219,7 @@ def test_a_match_around_the_page_s_largest_article_body_is_a_wrapper():
 def test_nested_page_holders_are_checked_a_bounded_number_of_times(monkeypatch):
     """Each check reads its subtree's text: 2,000 nested matching wrappers must not cost
     2,000 reads of the page (quadratic), so after `MAX_PAGE_HOLDERS` a match is a match."""
-    from cleaner.html import walk as dom
+    from cleaner.html import page_holders as dom
 
     checks = []
     original = dom.holds_text
@@ -327,7 +328,7 @@ def _verdict(probabilities: list[float], spare_best: float | None, removed: tupl
     import numpy as np
 
     from cleaner.document import Document
-    from cleaner.filters.learned import LearnedFilter
+    from cleaner.filters.learned import ModelFilter
     from cleaner.pipeline import Draft
     from cleaner.text.features import FEATURE_NAMES, PageFeatures
 
@@ -339,7 +340,7 @@ def _verdict(probabilities: list[float], spare_best: float | None, removed: tupl
     def features(document, draft):
         return PageFeatures(tuple(range(len(lines))), dense, empty, empty)
 
-    step = LearnedFilter(_FixedModel(probabilities), "balanced", features, spare_best=spare_best)  # type: ignore[arg-type]
+    step = ModelFilter(_FixedModel(probabilities), "balanced", features, spare_best=spare_best)  # type: ignore[arg-type]
     proposals = step.propose(Document.from_text("\n".join(lines)), Draft(lines, removed))
     return {removal.line for removal in proposals}
 
@@ -359,12 +360,12 @@ def test_spare_best_keeps_the_likeliest_lines_when_all_would_go():
 def test_fast_backend_spares_its_best_lines():
     from cleaner import Cleaner
     from cleaner.filters.learned import SPARE_BEST_MARGIN, LearnedFilter
-    from cleaner.html.backends import fast_pipeline
     from cleaner.models.dom_model import default_dom_model
 
-    filters = fast_pipeline(Cleaner().pipeline.filters, default_dom_model()).filters
-    learned = [f for f in filters if isinstance(f, LearnedFilter)]
-    assert learned and learned[0].spare_best == SPARE_BEST_MARGIN
+    learned = [f for f in Cleaner().pipeline.filters if isinstance(f, LearnedFilter)]
+    assert learned and learned[0].dom_model is default_dom_model()
+    assert learned[0].on_dom.spare_best == SPARE_BEST_MARGIN
+    assert learned[0].on_text.spare_best is None
 
 
 def test_fast_cleans_a_chinese_page_like_any_other():

@@ -10,10 +10,9 @@ import time
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html.backends import default_dom_rules, fast_document, runs_default_model
-from cleaner.html.backends.guided import guided_clean, source_blocks, with_missing_content
-from cleaner.html.page import extract_text
-from cleaner.models.dom_model import default_dom_model
+from cleaner.document import DOM, EXTRACT
+from cleaner.html.backends.guided import source_blocks, with_missing_content
+from cleaner.html.backends.trafilatura import extract_text
 from tests.html_pages import PAGE, PROSE_1, PROSE_2
 
 BLOCKS = ["Menu", "Title", "First paragraph.", "A list item", "Second paragraph.", "Footer"]
@@ -36,21 +35,22 @@ def test_content_inside_the_extracted_stretch_is_put_back_in_place():
     assert with_missing_content(["elsewhere"], BLOCKS, KEYS, content) == ["elsewhere"]
 
 
-def test_a_page_trafilatura_mostly_missed_is_cleaned_like_fast():
+def test_a_page_trafilatura_mostly_missed_is_cleaned_like_fast(monkeypatch):
+    from cleaner.html.backends import guided
+
     cleaner = Cleaner()
-    model = default_dom_model()
-    assert model is not None and runs_default_model(cleaner.pipeline.filters)
-    document = fast_document(PAGE, default_dom_rules())
-    missed = guided_clean("Council backs the footbridge", document, cleaner.pipeline.filters, model)
-    assert missed.document is document  # the page's blocks: removals name the DOM selectors
+    full = cleaner.explain_html(PAGE, backend="guided")
+    assert full.document.origin == EXTRACT and PROSE_2 in full.text
+    # trafilatura keeps only a headline: the page's blocks, cleaned as `fast` cleans them
+    monkeypatch.setattr(guided, "extract_text", lambda *a, **k: "Council backs the footbridge")
+    missed = cleaner.explain_html(PAGE, backend="guided")
+    assert missed.document.origin == DOM
+    assert missed.document == cleaner.explain_html(PAGE, backend="fast").document
     assert PROSE_1 in missed.text and PROSE_2 in missed.text
-    assert "dom/navigation" in {r.rule for r in missed.removals}
-    full = guided_clean(extract_text(PAGE, fast=True), document, cleaner.pipeline.filters, model)
-    assert full.document is not document and PROSE_2 in full.text
+    assert "dom/navigation" in {r.rule for r in missed.removals}  # named by the DOM selectors
 
 
 def test_rules_only_cleaners_get_trafilatura_and_the_rules():
-    assert not runs_default_model(Cleaner(model=None).pipeline.filters)
     cleaned = Cleaner(model=None).explain_html(PAGE)
     assert cleaned.document.lines == tuple(extract_text(PAGE).split("\n"))
     assert PROSE_1 in Cleaner().clean_html(PAGE)

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from cleaner import Cleaner, clean_html
-from cleaner.html.backends import BACKENDS
-from cleaner.html.page import decode_html
+from cleaner.config import BACKENDS
+from cleaner.html.decode import decode_html
 
 RULES_ONLY = Cleaner(model=None)
 BOUND_SECONDS = 30.0

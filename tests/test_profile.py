@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.api import CleanerConfig
 from cleaner.cli.main import main
+from cleaner.config import CleanerConfig
 from cleaner.corpus.records import cleaner_for
 from cleaner.filters.repeated import ProfileFilter
 from cleaner.profiles.learn import LearnJob, learn

@@ -26,10 +26,10 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from cleaner.api import CleanerConfig
 from cleaner.batch.executors.local import default_jobs, pool_map
 from cleaner.batch.progress import Progress
 from cleaner.batch.task import Job, Stats, Task, TaskResult, read_completion, run_task
+from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,
     UnsafePathError,

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.api import Cleaner, CleanerConfig
+from cleaner.api import Cleaner
+from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,
     Kind,
@@ -36,6 +37,7 @@ from cleaner.corpus.files import (
 )
 from cleaner.corpus.records import ID_FIELD, Fields, clean_record, cleaner_for
 from cleaner.document import Cleaned
+from cleaner.html.decode import decode_html
 from cleaner.profiles.profile import folder_site
 
 # How many problems of one input are listed one by one; past that they are counted, so a
@@ -277,10 +279,8 @@ def _failed(result: TaskResult, kind: str, message: str) -> TaskResult:
 def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) -> None:
     data = read_document(task.source)
     if task.kind == "html":
-        from cleaner.html.page import decode_html, explain_html  # trafilatura only when needed
-
         decoded = decode_html(data)
-        cleaned = explain_html(decoded.text, None, cleaner)
+        cleaned = cleaner.explain_html(decoded.text, site=_fallback_site(task, cleaner))
     else:
         decoded = decode_bytes(data)
         cleaned = cleaner.explain(decoded.text, site=_fallback_site(task, cleaner))

@@ -16,8 +16,9 @@ from tqdm import tqdm
 
 from cleaner import __version__
 from cleaner.api import Cleaner
+from cleaner.config import DEFAULT_PRESET, PRESETS
 from cleaner.filters.learned import LearnedFilter
-from cleaner.models.line_model import DEFAULT_PRESET, PRESETS, LineModel
+from cleaner.models.line_model import LineModel
 from cleaner.training.datasets import RenderedPage
 from cleaner.training.evaluate_text import (
     dataset_name,

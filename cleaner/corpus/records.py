@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from cleaner.api import Cleaner, CleanerConfig
+from cleaner.api import Cleaner
+from cleaner.config import CleanerConfig
 from cleaner.document import Cleaned
 from cleaner.profiles.profile import SITE_FIELD, record_site
 
@@ -49,14 +50,7 @@ class Fields:
 @lru_cache(maxsize=CLEANERS_PER_PROCESS)
 def cleaner_for(config: CleanerConfig) -> Cleaner:
     """The Cleaner for `config`, built once per process (workers receive only the config)."""
-    # The check catches a field that a future Cleaner() would reset, which would otherwise
-    # make workers clean differently from the parent.
-    cleaner = Cleaner.from_config(config)
-    if cleaner.config != config:
-        raise RuntimeError(
-            "Cleaner.from_config did not reproduce its config; update Cleaner.from_config"
-        )
-    return cleaner
+    return Cleaner(config=config)
 
 
 class RecordOutcome(NamedTuple):
@@ -77,9 +71,7 @@ def clean_value(
         if not isinstance(value, str):
             raise TypeError(f"field {fields.text!r} holds bytes; text fields must be strings")
         return cleaner.explain(value, site=site)
-    from cleaner.html.page import explain_html  # trafilatura is loaded only for HTML work
-
-    return explain_html(value, url if isinstance(url, str) else None, cleaner)
+    return cleaner.explain_html(value, url if isinstance(url, str) else None, site=site)
 
 
 def clean_record(

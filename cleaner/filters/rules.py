@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from cleaner.document import Document, Removal
+from cleaner.document import EXTRACT, Document, Removal
 from cleaner.filters.tail import find_tail
 from cleaner.packs.text_pack import DEFAULT_MAX_CHARS, Rule, RulePack, ascii_lower_bytes
 from cleaner.pipeline import Draft, Filter
@@ -238,7 +238,11 @@ class LineRuleFilter:
 
 
 class TailRuleFilter:
-    """Drops a tail (marker line and all after it) when the guard says it is not the article."""
+    """Drops a tail (marker line and all after it) when the guard says it is not the article.
+
+    Not on an extractor's text (`EXTRACT` documents): the extractor has already cut the
+    page's tail, and there a marker ("Related", "Comments") mostly heads a section of the
+    article (docs/decisions.md, "trafilatura backend")."""
 
     name = "tail-rules"
 
@@ -250,7 +254,7 @@ class TailRuleFilter:
         self._titled_chars = max((rule.max_chars for rule in lenient), default=0)
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        if not self.rules:
+        if not self.rules or document.origin == EXTRACT:
             return
         # Markers are looked for on every line (a line rule may have dropped the marker
         # itself); the guard judges only what survives the other filters.

@@ -24,7 +24,6 @@ import numpy as np
 import regex
 
 from cleaner.document import Block, Document
-from cleaner.filters.learned import SPARE_BEST_MARGIN, LearnedFilter
 from cleaner.models.line_model import LineModel, load_model
 from cleaner.pipeline import Draft
 from cleaner.text.features import (
@@ -180,7 +179,7 @@ def _hash_buckets(tokens: tuple[str, ...], tail: tuple[str, ...]) -> tuple[int, 
 def dom_features(document: Document, draft: Draft) -> PageFeatures:
     """The text features of the lines to be output, with DOM columns and hashed DOM keys."""
     text = page_features(document, draft)
-    blocks: Sequence[Block] = getattr(document, "blocks", ())
+    blocks: Sequence[Block] = document.blocks
     n = len(text.lines)
     if not n or len(blocks) != len(document.lines):
         width = len(ALL_FEATURES)
@@ -318,12 +317,3 @@ def default_dom_model() -> LineModel | None:
     source = resources.files("cleaner.models").joinpath(DOM_MODEL_FILE)
     with resources.as_file(source) as path:
         return load_dom_model(path) if path.is_file() else None
-
-
-def dom_learned_filter(model: LineModel, preset: str) -> LearnedFilter:
-    """The learned filter over DOM blocks: the DOM model's rows, and reasons that say so. It
-    never empties a page the rules left text in (`SPARE_BEST_MARGIN`): on the held-out sets
-    that changed 6 pages, none for the worse (dragnet +0.002, wcxb_dev folds 8-9 +0.002)."""
-    return LearnedFilter(
-        model, preset, dom_features, "DOM block model", digits=3, spare_best=SPARE_BEST_MARGIN
-    )

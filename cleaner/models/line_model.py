@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.config import PRESETS
 from cleaner.models.trees import TreeStage
 from cleaner.text.features import (
     FEATURE_NAMES,
@@ -76,8 +77,6 @@ _POSITION = FEATURE_NAMES.index("position")
 # removes only lines the model is sure about (keeps more article), "recall" removes more
 # boilerplate at a small risk to the article. The shipped file carries tuned values; these
 # are the fallback for a model file that has none.
-PRESETS = ("precision", "balanced", "recall")
-DEFAULT_PRESET = "balanced"
 FALLBACK_THRESHOLDS = {"precision": 0.3, "balanced": 0.5, "recall": 0.65}
 
 

@@ -102,7 +102,7 @@ def page_text(value: str, fields: Fields, url: object) -> str:
     """The text cleaning would see: the value itself, or an HTML page's main text."""
     if fields.html is None:
         return value
-    from cleaner.html.page import extract_text  # trafilatura only for HTML work
+    from cleaner.html.backends.trafilatura import extract_text  # trafilatura only for HTML work
 
     return extract_text(value, url if isinstance(url, str) else None)
 
@@ -117,7 +117,7 @@ def count_input(job: LearnJob, item: LearnInput) -> LearnResult:
             data = read_document(item.path)
             result.bytes_read += len(data)
             if item.kind == "html":
-                from cleaner.html.page import decode_html
+                from cleaner.html.decode import decode_html
 
                 text = page_text(decode_html(data).text, Fields(html="html"), None)
             else:

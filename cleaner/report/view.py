@@ -104,7 +104,7 @@ def document_text(value: object, fields: Fields, url: object = None) -> str | No
         return None
     if fields.html is None:
         return value
-    from cleaner.html.page import extract_text  # trafilatura only for HTML runs
+    from cleaner.html.backends.trafilatura import extract_text  # trafilatura only for HTML runs
 
     return extract_text(value, url if isinstance(url, str) else None)
 
@@ -112,7 +112,8 @@ def document_text(value: object, fields: Fields, url: object = None) -> str | No
 def read_file_document(path: Path, fields: Fields) -> str | None:
     """A text or HTML input file's document, decoded as the run decoded it."""
     if input_kind(path.name) == "html":
-        from cleaner.html.page import decode_html, extract_text
+        from cleaner.html.backends.trafilatura import extract_text
+        from cleaner.html.decode import decode_html
 
         return extract_text(decode_html(path.read_bytes()).text)
     return document_text(decode_bytes(path.read_bytes()).text, Fields(fields.text))

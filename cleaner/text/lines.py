@@ -37,9 +37,18 @@ _HAS_UNSPACED = regex.compile(f"[{_UNSPACED}]")
 _FROM_CJK_BLOCKS = regex.compile("[\u2e80-\U0010ffff]")
 _UNSPACED_WORDS = regex.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 
+# Word tokens as the quality score counts them (design.md section 3), and as extracted text
+# is matched to the page's blocks (`cleaner.html.backends.guided`).
+_WORD_TOKEN = regex.compile(r"\w+")
+
 # Lines longer than this are never matched whole by a rule: the labels, prompts and notices
 # rules name are short, while paragraphs are long. It also bounds the work per line.
 MATCH_KEY_MAX_CHARS = 600
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased Unicode word tokens of `text`."""
+    return _WORD_TOKEN.findall(text.lower())
 
 
 def split_lines(text: str) -> tuple[str, ...]:

@@ -18,9 +18,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cleaner.api import Cleaner
-from cleaner.html.backends import EXTRACTORS
-from cleaner.html.page import extract_text
-from cleaner.html.walk import page_blocks, parse
+from cleaner.config import EXTRACTORS
+from cleaner.html.backends.trafilatura import extract_text
+from cleaner.html.parse import parse
+from cleaner.html.walk import page_blocks
 from cleaner.models.dom_model import default_dom_model
 from cleaner.models.line_model import LineModel
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset

@@ -22,10 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import regex
-
-# Compiled once: the pattern is a constant, and scoring runs on every page of every benchmark.
-_WORD = regex.compile(r"\w+")
+from cleaner.text.lines import word_tokens
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ class Summary:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased Unicode word tokens of ``text``: the unit every score counts."""
-    return _WORD.findall(text.lower())
+    return word_tokens(text)
 
 
 def _f1(precision: float, recall: float) -> float:

@@ -23,8 +23,10 @@ import numpy as np
 
 from cleaner import __version__
 from cleaner.api import Cleaner
-from cleaner.html.backends import DomRuleFilter, default_dom_rules, fast_document
+from cleaner.filters.dom_rules import DomRuleFilter
+from cleaner.html.backends.fast import fast_document
 from cleaner.models.dom_model import dom_features, save_dom_model
+from cleaner.packs.dom_pack import DomRuleIndex, builtin_dom_packs, rules_in_force
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset
 from cleaner.training.evaluate_text import dataset_name, of_types
@@ -78,9 +80,14 @@ def label_text(page: Page) -> str:
     return "\n".join([*extra, page.gold])
 
 
-def page_example(page: Page, rule_filters: Sequence[Filter]) -> Example | None:
-    """Features and labels of one page's blocks after the DOM and text rules."""
-    document = fast_document(page.html, default_dom_rules())
+def page_example(
+    page: Page, rule_filters: Sequence[Filter], dom_rules: DomRuleIndex | None = None
+) -> Example | None:
+    """Features and labels of one page's blocks after the DOM and text rules (`dom_rules`:
+    the shipped DOM rules unless given)."""
+    if dom_rules is None:
+        dom_rules = rules_in_force(builtin_dom_packs())
+    document = fast_document(page.html, dom_rules)
     if not document.lines:
         return None
     tap = DraftTap()

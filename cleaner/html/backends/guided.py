@@ -8,26 +8,16 @@ page's DOM blocks are judged as the `fast` backend judges them (DOM rules, text 
 block model); then, per page:
 
 - when trafilatura's text has fewer than `SHORT_RATIO` of the words the model calls content,
-  trafilatura missed the article and the page is cleaned as the `fast` backend would clean
-  it (with the model's `CONTENT_PROBABILITY` as its threshold);
-- otherwise trafilatura's lines are kept, and the blocks the model calls content that sit
-  *inside* the stretch of the page trafilatura took (between the first and the last block its
-  lines came from) and are missing from its text are put back where they stand: headings,
-  lists and tables trafilatura's own filters dropped from the middle of the page.
+  trafilatura missed the article, and the Document is the page's DOM blocks: the pipeline
+  cleans the page as the `fast` backend would;
+- otherwise the Document is trafilatura's lines (an `EXTRACT` document) plus the blocks the
+  model calls content that sit *inside* the stretch of the page trafilatura took (between
+  the first and the last block its lines came from) and are missing from its text, put back
+  where they stand: headings, lists and tables trafilatura's own filters dropped.
 
-Chosen on the training site folds (wcxb_dev and readability folds 0-7, with the DOM model's
-out-of-fold probabilities), mean F1 against trafilatura's default extraction: wcxb_dev
-0.833 -> 0.860, readability 0.925 -> 0.948. On held-out pages it keeps that gain on wcxb_dev
-(folds 8-9) and gains on cleaneval, but loses precision on the news sets (dragnet, l3s_gn1)
-and on readability's held-out folds, whose gold is narrower than wcxb_dev's (README "HTML
-pages"), so it is opt-in, not the default.
-What did not help on the training folds (and is not done): dropping trafilatura's lines
-whose block the DOM rules matched (-0.001 wcxb_dev) or the model scored low (-0.004 to
--0.007 wcxb_dev, -0.022 readability); putting back content blocks from outside
-trafilatura's stretch (+0.026 wcxb_dev but -0.009 readability); also switching to `fast`
-when trafilatura kept far more than the model (-0.011 to -0.020 wcxb_dev). Removals refer
-to lines of `Cleaned.document`: the merged lines, or every block of the page when it fell
-back to `fast`.
+The judging here is part of extraction, like trafilatura's own heuristics: it uses the
+config's rule packs and the shipped DOM block model, whatever filters the pipeline runs.
+How the thresholds were chosen, and what did not help: docs/decisions.md ("guided").
 """
 
 from __future__ import annotations
@@ -36,13 +26,16 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from cleaner.document import Cleaned, Document, Removal
-from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS, LearnedFilter
-from cleaner.html.backends import DomRuleFilter, HtmlDocument, text_pipeline
+from cleaner.document import EXTRACT, Document, Removal
+from cleaner.filters.dom_rules import DomRuleFilter
+from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS
+from cleaner.html.backends.fast import fast_document
+from cleaner.html.backends.trafilatura import extract_text
+from cleaner.html.dom_match import DomRuleIndex
 from cleaner.models.dom_model import dom_features
 from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft, Filter, Pipeline
-from cleaner.training.scoring import tokens
+from cleaner.text.lines import word_tokens as tokens
 
 # A block the DOM model gives at least this content probability counts as content. Chosen
 # with an earlier DOM model, whose out-of-fold probabilities sat near 0 or 1:
@@ -138,23 +131,38 @@ def with_missing_content(
     return merged
 
 
-def guided_clean(
-    extracted: str, document: HtmlDocument, filters: Sequence[Filter], model: LineModel
-) -> Cleaned:
-    """Clean a page from trafilatura's text (`extracted`) and the page's DOM blocks
-    (`document`): the `fast` backend's result when trafilatura kept too little, else its
-    lines plus the content it skipped inside them, through our rules (module docstring)."""
-    rules = [f for f in filters if not isinstance(f, LearnedFilter)]
-    verdict = BlockVerdict(model)
-    judged = Pipeline([DomRuleFilter(), *rules, verdict]).run(document) if document.lines else None
-    lines = [line for line in extracted.split("\n") if line.strip()]
-    content = verdict.content
-    if judged is None or content is None:
-        return text_pipeline(filters).run(Document.from_text("\n".join(lines)))
-    blocks = document.lines
-    keys = [word_key(block) for block in blocks]
-    content_words = sum(len(keys[i].split()) for i in content)
-    if len(tokens(extracted)) < SHORT_RATIO * content_words:
-        return judged
-    merged = with_missing_content(lines, blocks, keys, content)
-    return text_pipeline(filters).run(Document.from_text("\n".join(merged)))
+class GuidedBackend:
+    """trafilatura's lines checked against the DOM blocks (module docstring).
+
+    `rules`: the DOM rules in force; `judges`: the text-rule filters that judge the blocks
+    before the model; `model`: the DOM block model."""
+
+    name = "guided"
+
+    def __init__(self, rules: DomRuleIndex, judges: Sequence[Filter], model: LineModel) -> None:
+        self.rules = rules
+        self.judges = tuple(judges)
+        self.model = model
+
+    def document(self, html: str, url: str | None) -> Document:
+        blocks = fast_document(html, self.rules)
+        extracted = extract_text(html, url, fast=True)
+        lines = [line for line in extracted.split("\n") if line.strip()]
+        content = self.content_blocks(blocks)
+        if content is None:
+            return Document.from_text("\n".join(lines), EXTRACT)
+        keys = [word_key(block) for block in blocks.lines]
+        content_words = sum(len(keys[i].split()) for i in content)
+        if len(tokens(extracted)) < SHORT_RATIO * content_words:
+            return blocks
+        merged = with_missing_content(lines, blocks.lines, keys, content)
+        return Document.from_text("\n".join(merged), EXTRACT)
+
+    def content_blocks(self, blocks: Document) -> frozenset[int] | None:
+        """The blocks the DOM block model calls content after the rules, or None when the
+        page is too small (or empty) for the model to judge."""
+        if not blocks.lines:
+            return None
+        verdict = BlockVerdict(self.model)
+        Pipeline([DomRuleFilter(), *self.judges, verdict]).run(blocks)
+        return verdict.content

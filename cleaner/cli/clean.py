@@ -1,0 +1,96 @@
+"""`cleaner clean`: a file, a folder (text, HTML, JSONL shards) or stdin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cleaner.api import Cleaner
+from cleaner.batch.run import BatchError
+from cleaner.cli.common import (
+    EXIT_OK,
+    CliError,
+    add_rule_options,
+    make_cleaner,
+    read_bytes,
+    read_input,
+    warn_replaced,
+)
+from cleaner.cli.corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
+from cleaner.cli.examples import EXAMPLES
+from cleaner.cli.learn import add_profile_options, learn_into_output
+from cleaner.corpus.files import as_file_text, input_kind, output_rel, write_atomic
+from cleaner.html.decode import decode_html
+
+
+def add_clean_command(commands: Any) -> None:
+    """The `clean` subcommand and its options."""
+    clean = commands.add_parser(
+        "clean",
+        help="clean a file, a folder (text, HTML, JSONL shards), or stdin (-)",
+        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    clean.add_argument("input", metavar="FILE|DIR|-", help="what to clean; - reads stdin")
+    clean.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file (or folder, for a folder input); default: stdout for a file",
+    )
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    add_corpus_options(clean)
+    add_rule_options(clean)
+    add_profile_options(clean, learn_option=True)
+
+def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    kind = None if args.input == "-" else input_kind(args.input)
+    if kind in ("jsonl", "jsonl.gz"):
+        return clean_one_shard(cleaner, args)
+    if kind == "html":
+        name = args.input
+        decoded = decode_html(read_bytes(name))
+        text = as_file_text(cleaner.clean_html(decoded.text, site=args.site))
+    else:
+        decoded, name = read_input(args.input)
+        text = as_file_text(cleaner.clean(decoded.text, site=args.site))
+    warn_replaced(decoded, name)
+    if args.output is None or args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.output)
+    if target.is_dir():
+        if args.input == "-":
+            raise CliError("-o is a folder; give a file name when cleaning stdin")
+        target = target / output_rel(Path(args.input).name, kind or "text")
+    if args.input != "-" and target.exists() and target.samefile(args.input):
+        raise CliError(f"-o {args.output} is the input file; choose another output path")
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {target} ({exc.strerror or exc})") from None
+    return EXIT_OK
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    if args.learn:  # learn the input's profile into the output folder, then clean with it
+        try:
+            args.profile = learn_into_output(args)
+        except BatchError as exc:
+            raise CliError(str(exc)) from None
+    cleaner = make_cleaner(args)
+    if args.input != "-" and not Path(args.input).exists():
+        raise CliError(f"{args.input}: no such file or folder; check the path")
+    try:
+        if args.input != "-" and Path(args.input).is_dir():
+            if args.site is not None:
+                raise CliError("--site names one document's site; a folder run finds each one's")
+            return clean_folder(cleaner, args)
+        for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
+            if used:
+                raise CliError(f"{flag} works on folder runs; put the file in a folder")
+        return _clean_one(cleaner, args)
+    except BatchError as exc:  # what cli_corpus refuses, said the same way as the rest
+        raise CliError(str(exc)) from None

@@ -146,7 +146,7 @@ def check_config(config: CleanerConfig) -> None:
     text = (builtin_packs() if config.builtin_rules else ()) + config.rules
     dom = (builtin_dom_packs() if config.builtin_rules else ()) + config.dom_rules
     check_unique((*text, *dom))
-    known = {pack.name for pack in (*text, *dom)}
+    known = {pack.name for pack in text} | {pack.name for pack in dom}
     known |= {rule.id for pack in text for rule in pack.rules}
     known |= {rule.id for pack in dom for rule in pack.rules}
     for name in sorted(config.disabled_rules - known):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cleaner import Cleaner, CleanerConfig
-from cleaner.batch import task as task_module
+from cleaner.batch import results as task_module
 from cleaner.batch.executors.local import pool_map
 from cleaner.batch.run import BatchError, run_batch
 from cleaner.corpus.files import TEMP_SUFFIX, as_file_text

@@ -21,12 +21,12 @@ from cleaner.cli.main import main
 from cleaner.config import CleanerConfig
 from cleaner.corpus.records import cleaner_for
 from cleaner.filters.repeated import ProfileFilter
+from cleaner.profiles.block_hashes import block_key
 from cleaner.profiles.learn import LearnJob, learn
 from cleaner.profiles.profile import (
     PROFILE_VERSION,
     Profile,
     ProfileError,
-    block_key,
     parse_profile,
     profile_lines,
     read_profile,

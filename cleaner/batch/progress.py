@@ -21,7 +21,8 @@ from typing import Any
 from tqdm import tqdm
 
 from cleaner.batch.executors.local import follow_parent
-from cleaner.batch.task import ProgressSink, TaskResult
+from cleaner.batch.results import TaskResult
+from cleaner.batch.task import ProgressSink
 
 # How long closing the bar waits for the queue reader; after Ctrl-C the queue may be gone.
 CLOSE_TIMEOUT_SECONDS = 5

@@ -28,7 +28,8 @@ from typing import Any, Literal
 
 from cleaner.batch.executors.local import default_jobs, pool_map
 from cleaner.batch.progress import Progress
-from cleaner.batch.task import Job, Stats, Task, TaskResult, read_completion, run_task
+from cleaner.batch.results import Stats, TaskResult
+from cleaner.batch.task import Job, Task, read_completion, run_task
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,

@@ -4,24 +4,24 @@ A task runs the same in the parent process, in a pool worker or on a Dask worker
 picklable `Job` (the settings) and `Task` (the paths), builds its Cleaner from the config,
 streams the input, writes every output through a temporary name and a rename, and writes
 its completion record last. The record holds what the run report and `_errors.jsonl` need,
-so a rerun after `kill -9` skips finished tasks and still reports the whole job exactly.
+so a rerun after `kill -9` skips finished tasks and still reports the whole job exactly
+(what a task did, and that record: `cleaner.batch.results`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
 from cleaner.api import Cleaner
+from cleaner.batch.results import TaskResult
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,
@@ -40,13 +40,8 @@ from cleaner.document import Cleaned
 from cleaner.html.decode import decode_html
 from cleaner.profiles.profile import folder_site
 
-# How many problems of one input are listed one by one; past that they are counted, so a
-# shard that is all garbage cannot fill the memory of the worker reading it.
-MAX_LISTED_ERRORS = 1000
 # A worker tells the progress bar how far a shard has got every this many bytes read.
 PROGRESS_EVERY_BYTES = 4 << 20
-# The `rule` reported for scored removals (a learned filter names no rule).
-SCORED = "(scored)"
 
 # (file bytes read since the last call, documents since the last call)
 ProgressSink = Callable[[int, int], None]
@@ -99,120 +94,6 @@ class Task:
     mtime_ns: int
 
 
-# A removal's (filter, rule) pair, read in C: counting is per removal, so it must be cheap.
-_FILTER_RULE = attrgetter("filter", "rule")
-
-
-@dataclass(slots=True)
-class Stats:
-    """Counts for the run report, added up over tasks. `bytes_in`/`bytes_out` are the
-    documents as read and as written (a file, or a record's line without its line end,
-    uncompressed); `files_bytes` the input file bytes read (compressed, for .gz), which is
-    what throughput is measured in. `removals` counts (filter, rule) pairs; the report's
-    per-filter and per-rule totals are derived from it (`by_filter`, `by_rule`)."""
-
-    files_bytes: int = 0
-    documents_in: int = 0
-    documents_out: int = 0
-    documents_emptied: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    removals: Counter[tuple[str, str | None]] = field(default_factory=Counter)
-
-    def add(self, other: Stats) -> None:
-        for item in dataclass_fields(self):  # numbers add up, and so do Counters
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
-
-    def count(self, source: str, cleaned: Cleaned | None, bytes_in: int, bytes_out: int) -> None:
-        """Count one document written: its bytes, and what cleaning removed (None: it was
-        passed through uncleaned). `source.strip()` copies a page: only done when needed.
-        The removals are counted by `Counter.update` over a C-level map: a per-removal
-        Python loop here cost a tenth of the rules-only cleaning time."""
-        self.documents_out += 1
-        self.bytes_in += bytes_in
-        self.bytes_out += bytes_out
-        if cleaned is None:
-            return
-        self.documents_emptied += not cleaned.text and bool(source.strip())
-        self.removals.update(map(_FILTER_RULE, cleaned.removals))
-
-    @property
-    def by_filter(self) -> Counter[str]:
-        totals: Counter[str] = Counter()
-        for (name, _rule), count in self.removals.items():
-            totals[name] += count
-        return totals
-
-    @property
-    def by_rule(self) -> Counter[str]:
-        """Removals per rule id; a learned filter's removals name no rule and are counted
-        as `FILTER (scored)`."""
-        totals: Counter[str] = Counter()
-        for (name, rule), count in self.removals.items():
-            totals[rule or f"{name} {SCORED}"] += count
-        return totals
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            item.name: getattr(self, item.name)
-            for item in dataclass_fields(self)
-            if item.name != "removals"
-        }
-        pairs = sorted(self.removals.items(), key=lambda item: (item[0][0], item[0][1] or ""))
-        out["removals"] = [[name, rule, count] for (name, rule), count in pairs]
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Stats:
-        data = dict(data)
-        removals = Counter({(name, rule): count for name, rule, count in data.pop("removals")})
-        return cls(**data, removals=removals)
-
-
-@dataclass(slots=True)
-class TaskResult:
-    """What a task did. `done` means its outputs and completion record are in place;
-    otherwise nothing it wrote counts and a rerun tries again. `errors` are the entries for
-    `_errors.jsonl`; `audit` the removals of a document file (shards write their own)."""
-
-    rel: str
-    done: bool = False
-    stats: Stats = field(default_factory=Stats)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    unlisted_errors: int = 0
-    audit: list[dict[str, Any]] = field(default_factory=list)
-    progress_sent: bool = False
-
-    def problem(self, kind: str, message: str, record: int | None = None) -> None:
-        if len(self.errors) >= MAX_LISTED_ERRORS:
-            self.unlisted_errors += 1
-            return
-        self.errors.append({"source": self.rel, "record": record, "kind": kind, "error": message})
-
-    def completion_record(self, task: Task) -> str:
-        body = {
-            "input": task.rel,
-            "size": task.size,
-            "mtime_ns": task.mtime_ns,
-            "stats": self.stats.to_dict(),
-            "errors": self.errors,
-            "unlisted_errors": self.unlisted_errors,
-            "audit": self.audit,
-        }
-        return json.dumps(body, ensure_ascii=True) + "\n"  # insertion order is deterministic
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> TaskResult:
-        return cls(
-            rel=data["input"],
-            done=True,
-            stats=Stats.from_dict(data["stats"]),
-            errors=data["errors"],
-            unlisted_errors=data["unlisted_errors"],
-            audit=data["audit"],
-        )
-
-
 def read_completion(task: Task) -> TaskResult | None:
     """The finished result of `task` if its record exists, matches the input as it is now,
     and its outputs are still there; None means the task must run (again)."""
@@ -260,7 +141,7 @@ def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> Task
         else:
             _clean_document(job, task, cleaner, result)
         if task.record is not None:
-            write_atomic(task.record, result.completion_record(task))
+            write_atomic(task.record, result.completion_record(task.size, task.mtime_ns))
     except OSError as exc:
         return _failed(result, "unreadable", f"cannot read or write it ({exc.strerror or exc})")
     except Exception as exc:  # a bug must cost one file, not the batch

@@ -55,7 +55,8 @@ from functools import cache
 
 from cleaner.document import Document, Removal
 from cleaner.pipeline import Draft
-from cleaner.profiles.profile import RUN_LENGTHS, Profile, line_digests, run_hash
+from cleaner.profiles.block_hashes import RUN_LENGTHS, line_digests, run_hash
+from cleaner.profiles.profile import Profile
 from cleaner.text.features import stopwords
 from cleaner.text.lines import ends_like_sentence
 

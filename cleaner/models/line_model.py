@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,7 @@ _POSITION = FEATURE_NAMES.index("position")
 # removes only lines the model is sure about (keeps more article), "recall" removes more
 # boilerplate at a small risk to the article. The shipped file carries tuned values; these
 # are the fallback for a model file that has none.
-FALLBACK_THRESHOLDS = {"precision": 0.3, "balanced": 0.5, "recall": 0.65}
+FALLBACK_THRESHOLDS = MappingProxyType({"precision": 0.3, "balanced": 0.5, "recall": 0.65})
 
 
 # Each input column is also cut into this many quantile bins with a weight each, so a linear

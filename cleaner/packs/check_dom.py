@@ -7,8 +7,10 @@ before a corpus run finds a mistake a million pages in.
 
 from __future__ import annotations
 
-from cleaner.html.walk import page_blocks, parse
-from cleaner.packs.dom_pack import DomPack, DomRule, DomRuleIndex
+from cleaner.html.dom_match import DomRuleIndex
+from cleaner.html.parse import parse
+from cleaner.html.walk import page_blocks
+from cleaner.packs.dom_pack import DomPack, DomRule
 
 
 def rule_fires(rule: DomRule, snippet: str) -> bool:

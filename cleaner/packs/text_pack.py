@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -34,8 +35,8 @@ SCOPES: tuple[Scope, ...] = ("line", "span", "tail")
 Guard = Literal["teasers", "article-above"]
 GUARDS: tuple[Guard, ...] = ("teasers", "article-above")
 
-_PACK_KEYS = {"name", "description", "version"}
-_RULE_KEYS = {
+_PACK_KEYS = frozenset({"name", "description", "version"})
+_RULE_KEYS = frozenset({
     "name",
     "scope",
     "pattern",
@@ -46,7 +47,7 @@ _RULE_KEYS = {
     "triggers",
     "max_chars",
     "guard",
-}
+})
 
 # Line and tail rules judge lines up to this many characters unless they say otherwise: the
 # labels and headings they name are short, and a paragraph must never be taken for one.
@@ -205,7 +206,7 @@ Fail = Callable[[str, str, str], ValueError]
 
 
 def pack_header(
-    data: Mapping[str, object], source: str, allowed: set[str], fail: Fail
+    data: Mapping[str, object], source: str, allowed: AbstractSet[str], fail: Fail
 ) -> tuple[str, str, list[object]]:
     """The name, description and raw `[[rules]]` of a pack's parsed TOML, checked: a
     `[pack]` table with a valid name and only `allowed` keys, and at least one rule."""

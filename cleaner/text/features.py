@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import chain, repeat
+from types import MappingProxyType
 
 import numpy as np
 import regex
@@ -128,8 +129,8 @@ FEATURE_NAMES = (
     *(f"{name}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES),
     *CONTEXT_FEATURES,
 )
-_COLUMN = {name: index for index, name in enumerate(LINE_FEATURES)}
-_NEIGHBOUR_COLUMNS = [_COLUMN[name] for name in NEIGHBOUR_FEATURES]
+_COLUMN = MappingProxyType({name: index for index, name in enumerate(LINE_FEATURES)})
+_NEIGHBOUR_COLUMNS = tuple(_COLUMN[name] for name in NEIGHBOUR_FEATURES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,10 +376,8 @@ def page_features(document: Document, draft: Draft, words: bool = True) -> PageF
     The model judges the text as it will come out: a tail or a box the rules removed is not
     part of the sequence, so the article's last paragraph above a removed tail is at the end
     of the text, as in scraped text that ends with the article. Rule hits feed the model
-    through that sequence and through `rule_cut` (a span rule cut the line). A flag for
-    "a rule removed the line above" was tried and dropped: learned from pages where a
-    removed share bar sits above more furniture, it sank the first paragraph under a share
-    bar in articles.
+    through that sequence and through `rule_cut` (a span rule cut the line); what else was
+    tried is in docs/decisions.md.
     """
     texts = draft.texts
     gone = draft.removed

@@ -25,14 +25,15 @@ from cleaner import __version__
 from cleaner.api import Cleaner
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.html.backends.fast import fast_document
+from cleaner.html.dom_match import DomRuleIndex, rules_in_force
 from cleaner.models.dom_model import dom_features, save_dom_model
-from cleaner.packs.dom_pack import DomRuleIndex, builtin_dom_packs, rules_in_force
+from cleaner.packs.dom_pack import builtin_dom_packs
 from cleaner.pipeline import Filter, Pipeline
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset
 from cleaner.training.evaluate_text import dataset_name, of_types
 from cleaner.training.labels import align_lines
+from cleaner.training.logistic import SEED
 from cleaner.training.train_lines import (
-    SEED,
     DraftTap,
     Example,
     cross_fit,
@@ -63,7 +64,7 @@ DOM_THRESHOLD_GRID = (
 # Thresholds are tuned on these page types (untyped pages count too): `clean_html` is for
 # articles. Tuned on all of wcxb_dev's types (forums, listings, product pages), "balanced"
 # fell to 0.001, where the model removes only what it is all but certain of; articles and
-# the news sets want far more removed (README "HTML pages").
+# the news sets want far more removed (docs/decisions.md, "The `fast` backend").
 TUNING_PAGE_TYPES = frozenset(("article",))
 # The only datasets whose licences allow shipped weights (design.md section 3).
 SHIPPABLE = frozenset(("wcxb_dev", "readability"))

@@ -14,12 +14,12 @@ Steps, each a plain function:
 4. ``fit_model``: the final model on all training pages, with the tuned thresholds.
 
 Stage one is gradient-boosted trees (`cleaner.models.trees`, the shipped line model) or the
-logistic stage (the DOM block model, whose hashed class/id tokens trees cannot take);
-stage two is logistic either way.
+logistic stage (`cleaner.training.logistic`; the DOM block model, whose hashed class/id
+tokens trees cannot take); stage two is logistic either way.
 
-Reproducible: the solver's shuffling is seeded, pages are processed in id
+Reproducible: the solver's shuffling is seeded (`SEED`), pages are processed in id
 order, and the model file is written from the same arrays, so the same data gives the same
-bytes. scikit-learn and scipy are needed here only (``pip install 'cleaner[train]'``);
+bytes. scikit-learn and scipy are needed for training only (``pip install 'cleaner[train]'``);
 inference needs numpy alone.
 """
 
@@ -34,29 +34,21 @@ import numpy as np
 
 from cleaner.document import Document, Removal
 from cleaner.models.line_model import (
-    BINS,
     FALLBACK_THRESHOLDS,
     LinearStage,
     LineModel,
-    bin_indices,
     revision_columns,
     sigmoid,
 )
 from cleaner.models.trees import TreeStage, fit_trees
 from cleaner.pipeline import Draft, Filter, Pipeline
-from cleaner.text.features import FEATURE_NAMES, HASH_BUCKETS, PageFeatures, page_features
+from cleaner.text.features import FEATURE_NAMES, PageFeatures, page_features
 from cleaner.text.lines import split_lines
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, RenderedPage
 from cleaner.training.labels import LineLabels, align_lines
+from cleaner.training.logistic import L2_ALPHA, SEED, fit_linear
 from cleaner.training.scoring import Score, score_tokens, summarize, tokens
 
-# Both stages are fitted by averaged stochastic gradient descent on the logistic loss: on a
-# million lines it reaches the F1 of L-BFGS run to 100 iterations in a tenth of the time
-# (1.3 s against 18.7 s on a 120k-line sample, same held-out F1 within 0.01). L2 strength
-# and epochs as measured on the site-grouped folds; the seed fixes the shuffling order.
-L2_ALPHA = 1e-5
-EPOCHS = 5
-SEED = 0
 # Fold groups for cross-fitting: the ten site folds in pairs, five fits instead of ten.
 FOLD_GROUPS = 5
 # Threshold grid searched for the presets.
@@ -64,20 +56,6 @@ THRESHOLD_GRID = tuple(round(0.05 * step, 2) for step in range(2, 19))
 # The "precision" preset keeps at least this mean recall of the article (as measured on the
 # out-of-fold pages) while removing as much as it can.
 PRECISION_PRESET_RECALL = 0.97
-
-_TRAIN_MISSING = "training needs scikit-learn and scipy: run `pip install 'cleaner[train]'`"
-
-
-def _classifier(alpha: float = L2_ALPHA) -> Any:
-    """A fresh, seeded logistic SGD classifier with L2 strength `alpha` (scikit-learn is
-    imported only here)."""
-    try:
-        from sklearn.linear_model import SGDClassifier
-    except ImportError as error:
-        raise ImportError(_TRAIN_MISSING) from error
-    return SGDClassifier(
-        loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, average=True, random_state=SEED
-    )
 
 
 @dataclass(frozen=True)
@@ -210,89 +188,6 @@ def page_examples(
         if short is not None:
             examples.append(page_example(short, rule_filters, trimmed=True))
     return examples
-
-
-# Smallest standard deviation a column is divided by when standardised (see fit_linear).
-MIN_SCALE = 0.1
-# Rows binned at once when building the one-hot bin matrix (bounds the temporary memory).
-BIN_CHUNK_ROWS = 65_536
-
-
-def quantile_edges(columns: np.ndarray) -> np.ndarray:
-    """`BINS - 1` cut points per column at its quantiles; repeated cut points (a binary or
-    mostly-constant column) are replaced by +inf, so such a column uses fewer bins."""
-    quantiles = np.quantile(columns, np.linspace(0, 1, BINS + 1)[1:-1], axis=0).T
-    edges = np.full_like(quantiles, np.inf, dtype=np.float32)
-    for j, row in enumerate(quantiles):
-        unique = np.unique(row)
-        edges[j, : len(unique)] = unique
-    return edges
-
-
-def _one_hot_bins(columns: np.ndarray, edges: np.ndarray) -> Any:
-    from scipy import sparse
-
-    n, d = columns.shape
-    bins = np.concatenate(
-        [bin_indices(columns[i : i + BIN_CHUNK_ROWS], edges) for i in range(0, n, BIN_CHUNK_ROWS)]
-    )
-    indices = (bins + np.arange(d) * BINS).ravel()
-    indptr = np.arange(0, n * d + 1, d)
-    return sparse.csr_matrix((np.ones(n * d, np.float32), indices, indptr), shape=(n, d * BINS))
-
-
-def _hashed_matrix(features: Sequence[PageFeatures]) -> Any:
-    from scipy import sparse
-
-    offsets = np.cumsum([0] + [len(f.lines) for f in features])
-    rows = np.concatenate([f.hash_rows + o for f, o in zip(features, offsets, strict=False)])
-    cols = np.concatenate([f.hash_buckets for f in features])
-    shape = (int(offsets[-1]), HASH_BUCKETS)
-    return sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
-
-
-def fit_linear(
-    columns: np.ndarray,
-    labels: np.ndarray,
-    weights: np.ndarray,
-    features: Sequence[PageFeatures] | None = None,
-    alpha: float = L2_ALPHA,
-) -> LinearStage:
-    """Logistic regression on standardised columns, their one-hot quantile bins and, when
-    `features` are given, the pages' hashed words."""
-    from scipy import sparse
-
-    mean = columns.mean(axis=0)
-    # A rare flag (a span rule cut the line: a few lines in 100,000) has a tiny standard
-    # deviation; dividing by it made its standardised value and so its raw weight explode
-    # (-9,572 per cut line in one fit), and one cut line sank its whole page. The floor
-    # bounds what one column can say.
-    scale = np.maximum(columns.std(axis=0), MIN_SCALE)
-    edges = quantile_edges(columns)
-    blocks = [sparse.csr_matrix((columns - mean) / scale), _one_hot_bins(columns, edges)]
-    if features is not None:
-        blocks.append(_hashed_matrix(features))
-    matrix = sparse.hstack(blocks).tocsr()
-    if len(np.unique(labels[weights > 0])) < 2:
-        raise ValueError(
-            "every line left after the rules has the same label, so there is nothing for "
-            "the model to learn; train on pages with boilerplate the rules do not remove"
-        )
-    model = _classifier(alpha)
-    model.fit(matrix, labels, sample_weight=weights)
-    coef = model.coef_[0]
-    d = columns.shape[1]
-    raw = coef[:d] / scale
-    bias = float(model.intercept_[0] - (raw * mean).sum())
-    bin_weights = coef[d : d + d * BINS].reshape(d, BINS)
-    hashed = coef[d + d * BINS :] if features is not None else np.zeros(0)
-    return LinearStage(
-        raw.astype(np.float32),
-        edges,
-        bin_weights.astype(np.float32),
-        hashed.astype(np.float32),
-        bias,
-    )
 
 
 def fit_first_stage(
@@ -456,6 +351,7 @@ def fit_model(
 
 __all__ = [
     "FEATURE_NAMES",
+    "SEED",
     "Example",
     "FoldReport",
     "cross_fit",

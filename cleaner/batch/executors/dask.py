@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 import dask.bag as db
 from distributed import Client, Future, LocalCluster, as_completed
 
-from cleaner.batch.task import Job, Task, TaskResult, run_task
+from cleaner.batch.results import TaskResult
+from cleaner.batch.task import Job, Task, run_task
 from cleaner.config import CleanerConfig
 from cleaner.corpus.records import DEFAULT_TEXT_FIELD, Fields, clean_item, cleaner_for
 from cleaner.profiles.profile import MAX_ENTRIES, SITE_FIELD, Profile, record_site

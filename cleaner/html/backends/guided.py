@@ -37,15 +37,11 @@ from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.text.lines import word_tokens as tokens
 
-# A block the DOM model gives at least this content probability counts as content. Chosen
-# with an earlier DOM model, whose out-of-fold probabilities sat near 0 or 1:
-# putting blocks back at 0.5 ... 0.95 gave mean F1 within 0.001 of each other on the
-# training folds. The model retrained with a stronger L2 penalty (`cleaner.training.train_dom`) is
-# less sure of itself, and this was not re-chosen for it (README "HTML pages").
+# A block the DOM model gives at least this content probability counts as content (chosen
+# with an earlier DOM model and not re-chosen since: docs/decisions.md, "guided").
 CONTENT_PROBABILITY = 0.5
 # trafilatura's text with fewer words than this share of the model's content words is taken
-# as a miss (training folds, tried with trafilatura's default extraction: 0.6, 0.7 and 0.8
-# within 0.0015 of mean F1 of each other; 0.7 the best on wcxb_dev).
+# as a miss (0.6-0.8 within 0.0015 of mean F1 on the training folds; 0.7 the best).
 SHORT_RATIO = 0.7
 
 

@@ -1,5 +1,5 @@
 """The `cleaner` command: its parser and dispatch. Each subcommand lives in its own module:
-`clean`, `explain`, `rules`, `learn`, `train` and `eval` (`model`), `report`.
+`clean`, `explain`, `rules`, `learn`, `train`, `eval`, `report`.
 
 Every failure a user can cause (a wrong path, a broken rule pack, an output folder inside
 the input) ends in one line on stderr saying what is wrong and what to do, and a non-zero
@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from cleaner import __version__
 from cleaner.cli.clean import add_clean_command, run_clean
 from cleaner.cli.common import EXIT_OK, EXIT_USAGE, CliError, user_errors
+from cleaner.cli.eval import add_eval_command, run_eval
 from cleaner.cli.examples import EXAMPLES
 from cleaner.cli.explain import add_explain_command, run_explain
 from cleaner.cli.learn import add_learn_command, run_learn
-from cleaner.cli.model import add_model_commands, run_eval, run_train
 from cleaner.cli.report import add_report_command, run_report
 from cleaner.cli.rules import add_rules_command, run_rules
+from cleaner.cli.train import add_train_command, run_train
 from cleaner.packs.dom_pack import DomRuleError
 from cleaner.packs.text_pack import RuleError
 
@@ -38,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_clean_command(commands)
     add_explain_command(commands)
     add_rules_command(commands)
-    add_model_commands(commands)
+    add_train_command(commands)
+    add_eval_command(commands)
     add_report_command(commands)
     add_learn_command(commands)
     return parser

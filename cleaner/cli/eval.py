@@ -1,0 +1,89 @@
+"""`cleaner eval`: score cleaner against gold text, with reference filters in the same run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cleaner.api import Cleaner
+from cleaner.cli.data_options import RENDERERS, TRAIN_EXAMPLES, add_dataset_options, check_files
+from cleaner.config import DEFAULT_PRESET, PRESETS
+from cleaner.filters.learned import LearnedFilter
+from cleaner.models.line_model import LineModel
+from cleaner.training.evaluate_text import (
+    default_methods,
+    evaluate_dataset,
+    format_report,
+)
+
+
+def add_eval_command(commands: Any) -> None:
+    """Register `eval` on the subcommand parser."""
+    evaluate = commands.add_parser(
+        "eval",
+        help="score cleaner against gold text, with reference filters in the same run",
+        epilog=TRAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_dataset_options(evaluate, "scored")
+    evaluate.add_argument(
+        "--mode",
+        choices=("text", "html"),
+        default="text",
+        help="text: pages rendered to text first; html: the raw pages, our backends against "
+        "trafilatura and readability-lxml",
+    )
+    evaluate.add_argument(
+        "--render",
+        choices=RENDERERS,
+        default="innertext",
+        help="how pages become text (design.md section 3)",
+    )
+    evaluate.add_argument(
+        "--model",
+        default="default",
+        metavar="MODEL",
+        help="'default', a model file, or 'none' for rules only",
+    )
+    evaluate.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET)
+    evaluate.add_argument(
+        "--limit", type=int, metavar="N", help="only the first N pages (by id) of each dataset"
+    )
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Score every method on every dataset and print one table per dataset."""
+    check_files(args.data)
+    cleaner = Cleaner(
+        model=None if args.model.lower() == "none" else args.model, preset=args.preset
+    )
+    model = next((f.model for f in cleaner.pipeline.filters if isinstance(f, LearnedFilter)), None)
+    types = frozenset(args.page_types) if args.page_types else None
+    if args.mode == "html":
+        return run_html_eval(args, cleaner, model, types)
+    methods = default_methods(cleaner)
+    print(f"text mode, {args.render} rendering; scores per design.md section 3\n")
+    for path in args.data:
+        report = evaluate_dataset(path, args.render, methods, model, args.limit, types)
+        print(format_report(report) + "\n", flush=True)
+    return 0
+
+
+def run_html_eval(
+    args: argparse.Namespace,
+    cleaner: Cleaner,
+    model: LineModel | None,
+    types: frozenset[str] | None,
+) -> int:
+    """`cleaner eval --mode html`: one table per dataset, reference rows included."""
+    from cleaner.training.evaluate_html import evaluate_html_dataset, html_methods  # trafilatura
+
+    methods, notes = html_methods(cleaner)
+    print("html mode, raw pages; scores per design.md section 3")
+    for note in notes:
+        print(note)
+    print()
+    for path in args.data:
+        report = evaluate_html_dataset(path, methods, model, args.limit, types)
+        print(format_report(report) + "\n", flush=True)
+    return 0

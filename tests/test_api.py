@@ -3,7 +3,9 @@ the tail guard's decisions."""
 
 from __future__ import annotations
 
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -28,8 +30,11 @@ def article(*paragraphs: str) -> str:
 
 def test_public_names():
     for name in ("clean_text", "explain_text", "Cleaner", "Cleaned", "Removal", "Document"):
-        assert hasattr(cleaner, name)
-    assert isinstance(cleaner.__version__, str)
+        assert hasattr(cleaner, name) and name in cleaner.__all__
+    # The version users see is the one pyproject.toml declares (not the "0.0.0+unknown"
+    # fallback of an uninstalled tree); a mismatch means a stale install: pip install -e .
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert cleaner.__version__ == pyproject["project"]["version"]
 
 
 def test_explain_text_matches_clean_text():

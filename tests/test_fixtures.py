@@ -25,7 +25,17 @@ def _expected(path: Path) -> Path:
 
 def test_fixture_counts():
     assert len(DIRTY) >= 25 and len(NEGATIVE) >= 10
-    assert all(_expected(path).exists() for path in DIRTY)
+    # Paired both ways: every dirty article has its .clean.txt and no .clean.txt is orphaned.
+    clean = {path for path in ARTICLES if path.name.endswith(".clean.txt")}
+    assert clean == {_expected(path) for path in DIRTY}
+    # A dirty article that is already clean would pass test_dirty_article_... by doing nothing.
+    already_clean = [
+        path.stem
+        for path in DIRTY
+        if nonblank_lines(path.read_text(encoding="utf-8"))
+        == nonblank_lines(_expected(path).read_text(encoding="utf-8"))
+    ]
+    assert already_clean == []
     assert len(list((FIXTURES / "sample-corpus").glob("*.txt"))) >= 5
 
 

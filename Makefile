@@ -30,8 +30,9 @@ run: setup
 	@echo
 	$(VENV)/bin/cleaner explain fixtures/sample-corpus/$$(ls fixtures/sample-corpus | head -n 1) | grep -E 'DROP|CUT|↳' | head -n 24
 
-# Headless Chromium for the browser test (tests/test_report.py, which skips without it).
-# Never fails: without root, apt-get or network, the tests run and that one says why it skipped.
+# Headless Chromium for the browser test (tests/test_report.py, which skips without it). An
+# explicit step: it installs a system package (as root, with apt-get), so `make test` never
+# runs it; .ci/run does. Never fails: without root or apt-get that one test says why it skipped.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -40,7 +41,7 @@ browser:
 	      || echo "make browser: could not install chromium; the browser test will skip"; \
 	  else echo "make browser: no chromium; install it with: sudo apt-get install chromium"; fi; }
 
-test: setup browser
+test: setup
 	$(PY) -m pytest -q
 
 bench: $(BENCH_STAMP)

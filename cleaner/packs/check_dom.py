@@ -1,8 +1,8 @@
 """Checking DOM packs: every example must match its rule, no counterexample may.
 
 Kept apart from `cleaner.packs.dom_pack` (loading) and `cleaner.html.dom_match` (matching),
-as `check_text` is from `text_pack`: the test suite runs it over the shipped packs, and a user can run it over theirs
-before a corpus run finds a mistake a million pages in.
+as `check_text` is from `text_pack`: the test suite runs it over the shipped packs, and a
+user can run it over theirs before a corpus run finds a mistake a million pages in.
 """
 
 from __future__ import annotations

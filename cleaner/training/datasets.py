@@ -71,6 +71,12 @@ def _meta(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(mapping or {})
 
 
+def gold_recall_of(meta: Mapping[str, Any]) -> float:
+    """A page's `meta.gold_recall`; 1.0 when the dataset does not state it."""
+    value = meta.get("gold_recall")
+    return 1.0 if value is None else float(value)
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a dataset as stored: HTML plus gold main-content text (data/README.md)."""
@@ -86,8 +92,7 @@ class Page:
     @property
     def gold_recall(self) -> float:
         """Share of gold tokens visible in the HTML; below 0.5 the pair is broken."""
-        value = self.meta.get("gold_recall")
-        return 1.0 if value is None else float(value)
+        return gold_recall_of(self.meta)
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,7 @@ class RenderedPage:
     @property
     def gold_recall(self) -> float:
         """Share of gold tokens visible in the HTML; below 0.5 the pair is broken."""
-        value = self.meta.get("gold_recall")
-        return 1.0 if value is None else float(value)
+        return gold_recall_of(self.meta)
 
 
 def dataset_names(data_dir: Path | None = None) -> list[str]:

@@ -50,8 +50,10 @@ GATE_PAGES = 40
 POLICY_PACKS = ("comments",)
 MAX_RECALL_LOSS = 0.01
 GATED = frozenset(
-    """cleaneval cleanportaleval dragnet l3s_gn1 readability wcxb_dev extra_fundus
-    extra_newspaper extra_newspaper4k""".split()
+    {
+        *("cleaneval", "cleanportaleval", "dragnet", "l3s_gn1", "readability", "wcxb_dev"),
+        *("extra_fundus", "extra_newspaper", "extra_newspaper4k"),
+    }
 )
 MISSING_DATA = "../shared/data not found; set CLEANER_DATA_DIR to run the quality gate"
 

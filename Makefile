@@ -30,7 +30,7 @@ run: setup
 	@echo
 	$(VENV)/bin/cleaner explain fixtures/sample-corpus/$$(ls fixtures/sample-corpus | head -n 1) | grep -E 'DROP|CUT|↳' | head -n 24
 
-# Headless Chromium for the browser test (tests/test_report.py, which skips without it). An
+# Headless Chromium for the browser test (tests/report/test_report.py, which skips without it). An
 # explicit step: it installs a system package (as root, with apt-get), so `make test` never
 # runs it; .ci/run does. Never fails: without root or apt-get that one test says why it skipped.
 browser:

@@ -47,7 +47,7 @@ C4_DATATROVE = "C4 lines (datatrove)"
 RULES_ONLY = "cleaner rules-only"
 DEFAULT = "cleaner rules+model"
 # Packs that remove text by policy (reader comments), left out of the rules-only row so its
-# precision/recall verdict judges the named-boilerplate rules, as tests/test_quality_gate.py
+# precision/recall verdict judges the named-boilerplate rules, as tests/quality/test_quality_gate.py
 # does; the default row has every pack.
 POLICY_PACKS = ("comments",)
 # The budget for loading the shipped model, and how many fresh processes time it.

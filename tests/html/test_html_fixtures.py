@@ -23,8 +23,7 @@ from typing import Any
 import pytest
 
 import cleaner
-
-from ..conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 PAGES_DIR = FIXTURES / "html"
 EXPECT_SUFFIX = ".expect.toml"

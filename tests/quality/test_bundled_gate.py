@@ -1,6 +1,6 @@
 """Bundled quality gate: mean F1 floors on 36 real pages committed in tests/quality/data.
 
-Unlike tests/test_quality_gate.py and tests/test_model_gate.py, which need ../shared/data,
+Unlike tests/quality/test_quality_gate.py and test_model_gate.py, which need ../shared/data,
 this gate runs on a fresh clone. The pages are licence-eligible (design.md section 3) and
 attributed in tests/quality/data/NOTICE; tests/quality/make_subset.py chose them (by sha1
 of the id, never by score) and regenerates them.

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean_text
-
-from .conftest import SHARED, nonblank_lines
+from tests.conftest import SHARED, nonblank_lines
 
 EXAMPLES = SHARED / "examples"
 

@@ -372,8 +372,7 @@ def test_fast_cleans_a_chinese_page_like_any_other():
     # Counted by spaces, the four paragraphs were a dozen words: the model abstained (too
     # few words to judge) and the menu, the popular-articles box and the footer stayed.
     from cleaner import clean_html
-
-    from .html_pages import ZH_PAGE, ZH_PARAGRAPHS
+    from tests.html_pages import ZH_PAGE, ZH_PARAGRAPHS
 
     lines = clean_html(ZH_PAGE, backend="fast").split("\n")
     assert all(paragraph in lines for paragraph in ZH_PARAGRAPHS)

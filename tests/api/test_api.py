@@ -33,7 +33,8 @@ def test_public_names():
         assert hasattr(cleaner, name) and name in cleaner.__all__
     # The version users see is the one pyproject.toml declares (not the "0.0.0+unknown"
     # fallback of an uninstalled tree); a mismatch means a stale install: pip install -e .
-    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+    pyproject_file = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    pyproject = tomllib.loads(pyproject_file.read_text("utf-8"))
     assert cleaner.__version__ == pyproject["project"]["version"]
 
 

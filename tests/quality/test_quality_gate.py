@@ -46,7 +46,7 @@ GATE_PAGES = 40
 # article, but the gold of cleaneval (and of some dragnet and readability pages) keeps them,
 # so cutting them costs "recall" there by the gold's definition (cleaneval -0.028 on this
 # subset). They are judged where it matters, in the default pipeline's F1 gate
-# (tests/test_model_gate.py); users who keep comments pass --disable comments.
+# (tests/quality/test_model_gate.py); users who keep comments pass --disable comments.
 POLICY_PACKS = ("comments",)
 MAX_RECALL_LOSS = 0.01
 GATED = frozenset(

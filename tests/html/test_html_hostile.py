@@ -1,7 +1,7 @@
 """Bad HTML never breaks a run: malformed markup, 10,000-deep nesting, a 20 MB page, binary
 junk, a wrong declared charset and an empty document each give text (or empty text), never
 a RecursionError, a hang or an exception, with every backend (`guided` with its model:
-tests/test_html_guided.py)."""
+tests/html/test_html_guided.py)."""
 
 from __future__ import annotations
 

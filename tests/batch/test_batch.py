@@ -19,8 +19,7 @@ from cleaner.batch.executors.local import pool_map
 from cleaner.batch.run import BatchError, run_batch
 from cleaner.corpus.files import TEMP_SUFFIX, as_file_text
 from cleaner.corpus.records import Fields
-
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 RULES_ONLY = CleanerConfig(model=None)
 CLEANER = Cleaner(model=None)

@@ -34,7 +34,7 @@ from cleaner.profiles.profile import (
 )
 from cleaner.text.lines import split_lines
 
-SITE_CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "site-corpus"
+SITE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "site-corpus"
 PAGES = SITE_CORPUS / "pages"
 BLOCKS = frozenset(SITE_CORPUS.joinpath("blocks.txt").read_text(encoding="utf-8").splitlines())
 SITE = "pages"  # the fixture's site: the folder its files are in

@@ -11,7 +11,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.filters.dom_rules import DOM_FILTER_NAME
 from cleaner.packs.text_pack import RuleError
-from tests.test_cli import run
+from tests.cli.test_cli import run
 
 DOM_PACK = """
 [pack]

@@ -10,8 +10,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.packs.text_pack import builtin_packs
 from cleaner.training.scoring import score
-
-from .conftest import FIXTURES, nonblank_lines
+from tests.conftest import FIXTURES, nonblank_lines
 
 RULES_ONLY = Cleaner(model=None)
 ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from cleaner.packs.dom_pack import DomPack, builtin_dom_packs, resolve_packs
 from cleaner.packs.text_pack import RulePack, builtin_packs, check_unique
@@ -69,26 +70,26 @@ class CleanerConfig:
         """The text packs in force, minus disabled rules and packs."""
         chosen = (builtin_packs() if self.builtin_rules else ()) + self.rules
         off = self.disabled_rules
-        return tuple(
-            replace(pack, rules=tuple(rule for rule in pack.rules if rule.id not in off))
-            for pack in chosen
-            if pack.name not in off
-        )
+        return tuple(_without(pack, off) for pack in chosen if pack.name not in off)
 
     def dom_packs(self) -> tuple[DomPack, ...]:
         """The DOM packs in force, minus disabled rules and packs."""
         chosen = (builtin_dom_packs() if self.builtin_rules else ()) + self.dom_rules
         off = self.disabled_rules
-        return tuple(
-            replace(pack, rules=tuple(rule for rule in pack.rules if rule.id not in off))
-            for pack in chosen
-            if pack.name not in off
-        )
+        return tuple(_without(pack, off) for pack in chosen if pack.name not in off)
 
     def uses_shipped_model(self) -> bool:
         """Whether the learned filter runs the shipped models (the line model for text, the
         DOM block model for `fast` pages)."""
         return self.model == DEFAULT_MODEL
+
+
+Pack = TypeVar("Pack", RulePack, DomPack)
+
+
+def _without(pack: Pack, off: frozenset[str]) -> Pack:
+    """`pack` without the rules whose ids are in `off`."""
+    return replace(pack, rules=tuple(rule for rule in pack.rules if rule.id not in off))
 
 
 def resolve_config(

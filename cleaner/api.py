@@ -11,10 +11,12 @@ from functools import cache
 from pathlib import Path
 
 from cleaner.config import (
+    BACKENDS,
     DEFAULT_MODEL,
     UNSET,
     CleanerConfig,
     Unset,
+    check_choice,
     resolve_config,
 )
 from cleaner.document import Cleaned, Document
@@ -22,7 +24,7 @@ from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.repeated import ProfileFilter
 from cleaner.filters.rules import rule_filters
-from cleaner.html.backends import make_backends, resolve_backend
+from cleaner.html.backends import make_backends
 from cleaner.html.decode import decode_html
 from cleaner.html.dom_match import DomRuleIndex, rules_in_force
 from cleaner.models.dom_model import default_dom_model
@@ -142,8 +144,9 @@ class Cleaner:
             html = decode_html(html).text
         if not isinstance(html, str):
             raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")
-        chosen = resolve_backend(backend or self.config.html_backend, self.config)
-        document = self.backends[chosen].document(html, url)
+        name = backend or self.config.html_backend
+        check_choice("HTML backend", name, BACKENDS)
+        document = self.backends[name].document(html, url)
         return self._pipeline(site).run(document)
 
     def clean_html(

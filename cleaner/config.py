@@ -66,17 +66,21 @@ class CleanerConfig:
     profile: str | None = None
     html_backend: str = DEFAULT_BACKEND
 
+    def chosen_packs(self) -> tuple[tuple[RulePack, ...], tuple[DomPack, ...]]:
+        """The text and DOM packs chosen (built-in ones first), before any is disabled."""
+        if not self.builtin_rules:
+            return self.rules, self.dom_rules
+        return builtin_packs() + self.rules, builtin_dom_packs() + self.dom_rules
+
     def packs(self) -> tuple[RulePack, ...]:
         """The text packs in force, minus disabled rules and packs."""
-        chosen = (builtin_packs() if self.builtin_rules else ()) + self.rules
         off = self.disabled_rules
-        return tuple(_without(pack, off) for pack in chosen if pack.name not in off)
+        return tuple(_without(p, off) for p in self.chosen_packs()[0] if p.name not in off)
 
     def dom_packs(self) -> tuple[DomPack, ...]:
         """The DOM packs in force, minus disabled rules and packs."""
-        chosen = (builtin_dom_packs() if self.builtin_rules else ()) + self.dom_rules
         off = self.disabled_rules
-        return tuple(_without(pack, off) for pack in chosen if pack.name not in off)
+        return tuple(_without(p, off) for p in self.chosen_packs()[1] if p.name not in off)
 
     def uses_shipped_model(self) -> bool:
         """Whether the learned filter runs the shipped models (the line model for text, the
@@ -144,8 +148,7 @@ def check_config(config: CleanerConfig) -> None:
             f"no site profile file {config.profile!r}: give the path of a file written by "
             "`cleaner learn`"
         )
-    text = (builtin_packs() if config.builtin_rules else ()) + config.rules
-    dom = (builtin_dom_packs() if config.builtin_rules else ()) + config.dom_rules
+    text, dom = config.chosen_packs()
     check_unique((*text, *dom))
     known = {pack.name for pack in text} | {pack.name for pack in dom}
     known |= {rule.id for pack in text for rule in pack.rules}

@@ -54,13 +54,16 @@ def resolve_backend(backend: str, config: CleanerConfig) -> str:
 
 
 def make_backends(config: CleanerConfig, rules: DomRuleIndex) -> Mapping[str, Backend]:
-    """Every extractor under `config`, by name (`rules`: the config's DOM rules, indexed).
-    Cheap: trafilatura and the DOM model are loaded on first use."""
-    backends: dict[str, Backend] = {
+    """The backend each name in `BACKENDS` stands for under `config`, resolved once
+    (`resolve_backend`); `rules` are the config's DOM rules, indexed. trafilatura is
+    imported on the first page it extracts."""
+    extractors: dict[str, Backend] = {
         "trafilatura": TrafilaturaBackend(),
         "fast": FastBackend(rules),
     }
     dom_model = default_dom_model() if config.uses_shipped_model() else None
     if dom_model is not None:
-        backends["guided"] = GuidedBackend(rules, rule_filters(config.packs()), dom_model)
-    return MappingProxyType(backends)
+        extractors["guided"] = GuidedBackend(rules, rule_filters(config.packs()), dom_model)
+    return MappingProxyType(
+        {name: extractors[resolve_backend(name, config)] for name in BACKENDS}
+    )

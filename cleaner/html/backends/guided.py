@@ -28,7 +28,7 @@ import numpy as np
 
 from cleaner.document import EXTRACT, Document, Removal
 from cleaner.filters.dom_rules import DomRuleFilter
-from cleaner.filters.learned import LEARNED_FILTER_NAME, MIN_PAGE_WORDS
+from cleaner.filters.learned import MIN_PAGE_WORDS
 from cleaner.html.backends.fast import fast_document
 from cleaner.html.backends.trafilatura import extract_text
 from cleaner.html.dom_match import DomRuleIndex
@@ -45,13 +45,14 @@ CONTENT_PROBABILITY = 0.5
 SHORT_RATIO = 0.7
 
 
-class BlockVerdict:
-    """The DOM model's call on the blocks the rules left, as removals below
-    `CONTENT_PROBABILITY`; it also records which blocks it called content.
+class ContentTap:
+    """The last step of the judging pipeline: records which blocks the rules left and the
+    DOM model calls content (at least `CONTENT_PROBABILITY`). It proposes nothing: the
+    judgement only decides the Document, the Cleaner's own pipeline cleans it.
 
     Made anew for every page (it keeps that page's verdict), unlike the shared filters."""
 
-    name = LEARNED_FILTER_NAME
+    name = "guided-content"
 
     def __init__(self, model: LineModel) -> None:
         self.model = model
@@ -59,22 +60,11 @@ class BlockVerdict:
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         features = dom_features(document, draft)
-        if not features.lines or features.word_count() < MIN_PAGE_WORDS:
-            return ()
-        probability = self.model.content_probability(features)
-        lines = features.lines
-        self.content = frozenset(
-            lines[row] for row in np.flatnonzero(probability >= CONTENT_PROBABILITY).tolist()
-        )
-        proposals = []
-        for row in np.flatnonzero(probability < CONTENT_PROBABILITY).tolist():
-            score = round(float(probability[row]), 3)
-            reason = (
-                f"DOM block model: content probability {score:.3f} is below "
-                f"{CONTENT_PROBABILITY} (trafilatura kept too little of this page)"
-            )
-            proposals.append(Removal(lines[row], None, self.name, None, reason, score))
-        return proposals
+        if features.lines and features.word_count() >= MIN_PAGE_WORDS:
+            probability = self.model.content_probability(features)
+            kept = np.flatnonzero(probability >= CONTENT_PROBABILITY).tolist()
+            self.content = frozenset(features.lines[row] for row in kept)
+        return ()
 
 
 def word_key(text: str) -> str:
@@ -159,6 +149,6 @@ class GuidedBackend:
         page is too small (or empty) for the model to judge."""
         if not blocks.lines:
             return None
-        verdict = BlockVerdict(self.model)
-        Pipeline([DomRuleFilter(), *self.judges, verdict]).run(blocks)
-        return verdict.content
+        tap = ContentTap(self.model)
+        Pipeline([DomRuleFilter(), *self.judges, tap]).run(blocks)
+        return tap.content

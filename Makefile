@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make run` (set up, clean the bundled sample corpus) and
-# `make test` (set up, run the tests). Everything installs into .venv from PyPI.
+# `make test` (set up, run the tests). Everything installs into .venv from PyPI; the native
+# core (core/, Rust) is built from source with cargo by maturin.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 SAMPLE_OUT := out/sample-corpus
 
-.PHONY: setup browser run test bench lint clean
+.PHONY: setup core browser run test bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,12 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
 
-setup: $(STAMP)
+# The native core, rebuilt in place (cleaner/_core*.so) whenever its sources change; cargo
+# makes this a no-op when nothing did.
+core: $(STAMP)
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(VENV)/bin/maturin develop --release --skip-install --quiet
+
+setup: $(STAMP) core
 
 run: setup
 	rm -rf $(SAMPLE_OUT)
@@ -42,6 +48,8 @@ browser:
 	  else echo "make browser: no chromium; install it with: sudo apt-get install chromium"; fi; }
 
 test: setup
+	cargo test --quiet -p cleaner-core
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	$(PY) -m pytest -q
 
 bench: $(BENCH_STAMP)
@@ -54,4 +62,4 @@ lint: setup
 	$(VENV)/bin/ruff check cleaner tests bench
 
 clean:
-	rm -rf $(VENV) out .cache .pytest_cache .hypothesis
+	rm -rf $(VENV) out .cache .pytest_cache .hypothesis target cleaner/_core*.so

@@ -1,0 +1,13 @@
+//! `cleaner._core`: the PyO3 layer over `cleaner-core`. Conversion only: every function
+//! takes Python values, releases the GIL while the core works, and hands back Python values.
+//! The logic and its tests live in the pure crate.
+
+use pyo3::prelude::*;
+
+mod lines;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    lines::register(m)?;
+    Ok(())
+}

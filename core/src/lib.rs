@@ -1,0 +1,7 @@
+//! The hot paths of `cleaner`, with no knowledge of Python.
+//!
+//! The Python package keeps the API, the CLI, orchestration and training; everything that
+//! runs per line or per element of every page lives here, so one implementation serves
+//! cleaning and training alike. `core/python` only converts types.
+
+pub mod lines;

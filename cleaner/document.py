@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from cleaner.text.lines import line_key, split_lines
+from cleaner.text.lines import line_key, split_keys
 
 if TYPE_CHECKING:
     from cleaner.packs.dom_pack import DomMatch
@@ -111,8 +111,7 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, origin: str = TEXT) -> Document:
-        lines = split_lines(text)
-        keys = tuple(map(line_key, lines))
+        lines, keys = split_keys(text)
         return cls(lines, keys, origin)
 
     @classmethod

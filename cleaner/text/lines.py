@@ -3,7 +3,8 @@ of a line, and building the output text once from what was kept.
 
 These functions decide the output format, so they decide idempotence too: whatever
 `build_output` writes, `split_lines` must read back into the same lines, and a line that
-`cut_spans` produced must not change when cut again.
+`cut_spans` produced must not change when cut again. Splitting, keys, cuts and the output
+are computed by the native core (`core/src/lines.rs`), with Python's string semantics.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import NamedTuple
 
 import regex
 
+from cleaner import _core
+
 # Characters that render as nothing but defeat exact matching of labels ("Advert\u200bisement").
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
-_HAS_INVISIBLE = regex.compile(f"[{_INVISIBLE_CHARS}]")
 # Everything `str.strip()` removes, plus the invisible characters: one C-level strip decides
 # whether a line is blank (called for every line, so it must be cheap).
 _BLANK = _INVISIBLE_CHARS + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -43,7 +44,7 @@ _WORD_TOKEN = regex.compile(r"\w+")
 
 # Lines longer than this are never matched whole by a rule: the labels, prompts and notices
 # rules name are short, while paragraphs are long. It also bounds the work per line.
-MATCH_KEY_MAX_CHARS = 600
+MATCH_KEY_MAX_CHARS: int = _core.MATCH_KEY_MAX_CHARS
 
 
 def word_tokens(text: str) -> list[str]:
@@ -52,12 +53,16 @@ def word_tokens(text: str) -> list[str]:
 
 
 def split_lines(text: str) -> tuple[str, ...]:
-    """Split text into lines the way the output is read back (every Unicode line break).
+    """Split text into lines the way the output is read back (every Unicode line break, as
+    `str.splitlines`): reading our own output the same way keeps `clean(clean(x)) ==
+    clean(x)` true for any input."""
+    return tuple(_core.split_keys(text)[0])
 
-    `str.splitlines` knows \\r\\n, \\r, \\x85, \\u2028 and friends; using it both here and on our
-    own output keeps `clean(clean(x)) == clean(x)` true for any input.
-    """
-    return tuple(text.splitlines())
+
+def split_keys(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """The lines of `text` (`split_lines`) and each line's `line_key`, in one core call."""
+    lines, keys = _core.split_keys(text)
+    return tuple(lines), tuple(keys)
 
 
 def is_blank(line: str) -> bool:
@@ -71,20 +76,13 @@ def match_key(line: str) -> str:
 
     Scrapers leave stray spaces and \xa0 around labels; rules should not have to care.
     """
-    if not line.isascii() and _HAS_INVISIBLE.search(line):  # never in ASCII; rare elsewhere
-        line = line.translate(_INVISIBLE)
-    return " ".join(line.split())
+    return _core.match_key(line)
 
 
 def line_key(line: str) -> str | None:
-    """A line's match key, "" for a blank line, or None for a long line no rule judges whole."""
-    if len(line) > MATCH_KEY_MAX_CHARS:
-        return "" if is_blank(line) else None
-    # The common case, inlined: this runs once per line of every input. Invisible characters
-    # are never ASCII and never printable, so such lines need no translate.
-    if line.isascii() or line.isprintable():
-        return " ".join(line.split())
-    return match_key(line)
+    """A line's match key, "" for a blank line, or None for a long line no rule judges whole
+    (over `MATCH_KEY_MAX_CHARS` characters)."""
+    return _core.line_key(line)
 
 
 def has_unspaced(text: str) -> bool:
@@ -108,17 +106,6 @@ def ends_like_sentence(line: str) -> bool:
     return bool(line) and line[-1] in _SENTENCE_END
 
 
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
 class OffsetMap(NamedTuple):
     """Where each piece of a cut line came from: maps an offset in the cut text back to an
     offset in the original line. Stored per piece, not per character, so a 10 MB line with
@@ -138,34 +125,8 @@ def cut_spans(line: str, spans: Iterable[tuple[int, int]]) -> tuple[str, OffsetM
     Whitespace on both sides of a hole collapses to one space and the result is stripped:
     "said Tuesday. ADVERTISEMENT The council" becomes "said Tuesday. The council".
     """
-    kept: list[tuple[int, int]] = []
-    position = 0
-    for start, end in _merge(spans):
-        kept.append((position, start))
-        position = max(position, end)
-    kept.append((position, len(line)))
-
-    out: list[str] = []
-    offsets = OffsetMap([], [])
-    length = 0
-    for start, end in kept:
-        while start < end and line[start].isspace():
-            start += 1
-        while end > start and line[end - 1].isspace():
-            end -= 1
-        if start == end:
-            continue
-        if out:
-            # The joining space stands for the hole (and the spaces) just before this piece.
-            out.append(" ")
-            offsets.starts.append(length)
-            offsets.origins.append(start - 1)
-            length += 1
-        out.append(line[start:end])
-        offsets.starts.append(length)
-        offsets.origins.append(start)
-        length += end - start
-    return "".join(out), offsets
+    text, pieces = _core.cut_spans(line, list(spans))
+    return text, OffsetMap([start for start, _ in pieces], [origin for _, origin in pieces])
 
 
 def build_output(lines: Sequence[str | None]) -> str:
@@ -175,18 +136,4 @@ def build_output(lines: Sequence[str | None]) -> str:
     breaks and a run of them becomes one blank line; no blank lines at either end. A removed
     line leaves no trace, so "para / junk / para" with no blanks stays two adjacent lines.
     """
-    out: list[str] = []
-    pending_break = False
-    blank = _BLANK
-    for line in lines:
-        if line is None:
-            continue
-        kept = line.rstrip()
-        if not kept or not kept.strip(blank):  # is_blank, inlined: this runs on every line
-            pending_break = bool(out)
-            continue
-        if pending_break:
-            out.append("")
-            pending_break = False
-        out.append(kept)
-    return "\n".join(out)
+    return _core.build_output(list(lines))

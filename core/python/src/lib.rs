@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod lines;
+mod text;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {

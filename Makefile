@@ -52,7 +52,8 @@ test: setup
 	cargo clippy --quiet --workspace --all-targets -- -D warnings
 	$(PY) -m pytest -q
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) core
+	$(PY) bench/bench_core.py
 	$(PY) bench/bench_text.py
 	$(PY) bench/bench_batch.py
 	$(PY) bench/bench_html.py

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 SAMPLE_OUT := out/sample-corpus
 
-.PHONY: setup core browser run test bench lint clean
+.PHONY: setup core browser run test bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,15 @@ bench: $(BENCH_STAMP) core
 	$(PY) bench/bench_batch.py
 	$(PY) bench/bench_html.py
 	$(PY) bench/bench_profile.py
+
+# Coverage-guided fuzzing of the core's entry points (fuzz/, cargo fuzz on the stable toolchain,
+# without a sanitizer: the core has no unsafe code). Installs cargo-fuzz into ~/.cargo/bin when
+# it is missing. FUZZ_RUNS executions per target; a crash or a run over 10 s fails.
+FUZZ_RUNS ?= 1000000
+fuzz:
+	command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
+	cd fuzz && for target in $$(cargo fuzz list); do \
+	  cargo fuzz run $$target -s none -- -runs=$(FUZZ_RUNS) -timeout=10 -max_len=65536 || exit 1; done
 
 lint: setup
 	$(VENV)/bin/ruff check cleaner tests bench

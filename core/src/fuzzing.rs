@@ -1,0 +1,81 @@
+//! The checks a fuzzer drives: each entry point of the core on arbitrary input, with the
+//! properties that must hold whatever the input. `fuzz/` (cargo fuzz, coverage-guided) and the
+//! unit tests below (a short deterministic run on every `cargo test`) call the same functions.
+
+use crate::lines;
+
+/// Any bytes, read as text lossily (the Python side only ever passes valid UTF-8), through the
+/// line entry points: no panic, and the output read back gives the same output.
+pub fn text_entry_points(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let split = lines::split_lines(&text);
+    for line in &split {
+        let _ = lines::line_key(line);
+    }
+    let output = lines::build_output(split.iter().map(|line| Some(*line)));
+    let again = lines::build_output(lines::split_lines(&output).into_iter().map(Some));
+    assert_eq!(output, again, "building the output must be idempotent");
+    if let Some(first) = split.first() {
+        let n = first.chars().count();
+        let spans = [(n / 3, n / 2), (n / 4, n + 3)];
+        let (cut, pieces) = lines::cut_spans(first, &spans);
+        assert!(cut.chars().count() <= n);
+        assert!(pieces.iter().all(|&(_, origin)| origin <= n));
+    }
+}
+
+/// Deterministic pseudo-random inputs for the short run in `cargo test`: byte strings drawn
+/// from an alphabet of the characters that matter here (line breaks, odd whitespace,
+/// invisible characters, multi-byte text, markup), plus raw bytes.
+pub fn sample_inputs(count: usize, seed: u64) -> impl Iterator<Item = Vec<u8>> {
+    const PIECES: [&str; 16] = [
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "\u{a0}",
+        "\u{200b}",
+        "\u{2028}",
+        "\u{1c}",
+        "Ad",
+        "vertisement",
+        "Zürich ",
+        "新闻",
+        "<div>",
+        "</p>",
+        "<a href='x'>",
+        "&amp;",
+    ];
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count).map(move |_| {
+        let length = (next() % 64) as usize;
+        let mut data = Vec::new();
+        for _ in 0..length {
+            let pick = next();
+            if pick % 5 == 0 {
+                data.push((pick >> 8) as u8);
+            } else {
+                data.extend_from_slice(PIECES[(pick >> 8) as usize % PIECES.len()].as_bytes());
+            }
+        }
+        data
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_run_of_the_text_checks() {
+        for data in sample_inputs(20_000, 7) {
+            text_entry_points(&data);
+        }
+    }
+}

@@ -15,7 +15,7 @@ def test_split_matches_python_splitlines() -> None:
 
 
 def test_keys_collapse_python_whitespace_and_invisible_characters() -> None:
-    lines, keys = split_keys(" Advert\u200bisement\xa0\u3000now \nx" + "y " * 400)
+    _, keys = split_keys(" Advert\u200bisement\xa0\u3000now \nx" + "y " * 400)
     assert keys[0] == "Advertisement now"
     assert keys[1] is None  # too long to be judged whole
     assert line_key("\x1f label \x1e") == "label"  # separators are whitespace to Python

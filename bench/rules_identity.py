@@ -51,7 +51,10 @@ def outcomes(datasets: list[str], data: Path, cache: Path | None) -> Iterator[di
                     "rendering": rendering,
                     "page": page.id,
                     "text": digest(cleaned.text),
-                    "removals": [[r.line, r.span, r.filter, r.rule] for r in cleaned.removals],
+                    # Through JSON, so a span compares the same read back ([s, e]) as fresh.
+                    "removals": json.loads(
+                        json.dumps([[r.line, r.span, r.filter, r.rule] for r in cleaned.removals])
+                    ),
                 }
 
 

@@ -28,17 +28,16 @@ impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} at character {} is not supported (rules run in linear time, without \
-             backtracking); {}",
+            "{} at character {} is not supported (rule patterns run in linear time, without \
+             backtracking); rewrite the pattern without it: {}",
             self.construct, self.at, self.advice
         )
     }
 }
 
-const REWRITE: &str = "rewrite the pattern without it";
-const LOOK_AROUND: &str = "rewrite without it: for context around a span, match the context \
-     and put the part to cut in a group named `cut`; for a line rule's conditions, list them \
-     in `requires`";
+const REWRITE: &str = "match the text some other way";
+const LOOK_AROUND: &str = "for context around a span, match the context and put the part to \
+     cut in a group named `cut`; for a line rule's conditions, list them in `requires`";
 
 fn refuse(construct: &'static str, at: usize, advice: &'static str) -> Unsupported {
     Unsupported {

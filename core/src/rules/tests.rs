@@ -164,3 +164,25 @@ fn prose_words_count_cjk_characters() {
     assert!(tail::ends_like_sentence("He said so.”  "));
     assert!(!tail::ends_like_sentence("A headline (AP)"));
 }
+
+#[test]
+fn anchors_and_laziness_read_as_in_python() {
+    let rules = set(vec![
+        spec(Scope::Line, r"read more$"),
+        spec(Scope::Line, r"\Atop stories\Z"),
+        spec(Scope::Span, r"\[.+?\]"),
+        spec(Scope::Line, r"a{,2}b"),
+    ]);
+    assert_eq!(rules.line_rule("Read more"), Some(0));
+    assert_eq!(rules.line_rule("Top Stories"), Some(1));
+    assert_eq!(rules.line_rule("aab"), Some(3));
+    assert_eq!(rules.line_rule("aaab"), None);
+    assert_eq!(rules.line_spans("x [a] y [b]"), vec![(2, 5, 2), (8, 11, 2)]);
+}
+
+#[test]
+fn span_offsets_are_characters_after_non_ascii_text() {
+    let rules = set(vec![spec(Scope::Span, "share this")]);
+    let line = "日本語のテキスト。 Share this 😀 Share this";
+    assert_eq!(rules.line_spans(line), vec![(10, 20, 0), (23, 33, 0)]);
+}

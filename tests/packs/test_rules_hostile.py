@@ -77,3 +77,26 @@ def test_backtracking_constructs_are_refused_at_load(tmp_path, pattern, construc
     message = str(caught.value)
     assert "hostile.toml" in message and "needs-backtracking" in message
     assert construct in message and "rewrite" in message
+
+
+def test_cut_groups_and_requires_replace_look_around(tmp_path):
+    rules = _rule(
+        "promo-glued",
+        "span",
+        r"[.!?]\s(?P<cut>PROMO)(?:\s[A-Z]|$)",
+        'case_sensitive = true\nexamples = ["Done. PROMO Then"]',
+    ).replace('examples = ["aab"]\n', "") + _rule(
+        "gift-ask",
+        "line",
+        r"please .+",
+        "requires = ['^.{0,40}\\bgift\\b']",
+    )
+    cleaner = Cleaner(rules=[_pack(tmp_path, rules)], builtin_rules=False, model=None)
+    cleaned = cleaner.explain("It ended. PROMO The vote.\nPlease send a gift.\nPlease wait.")
+    assert cleaned.text == "It ended. The vote.\nPlease wait."
+    assert [(r.line, r.span, r.rule) for r in cleaned.removals] == [
+        (0, (10, 15), "hostile/promo-glued"),
+        (1, None, "hostile/gift-ask"),
+    ]
+    with pytest.raises(RuleError, match="'requires' applies to line and tail rules"):
+        Cleaner(rules=[_pack(tmp_path, rules.replace('scope = "line"', 'scope = "span"'))])

@@ -49,7 +49,7 @@ def test_nested_repetitions_do_not_backtrack(tmp_path):
 def test_fifty_megabyte_line_and_one_megabyte_of_one_character():
     rules_only = Cleaner(model=None)
     rules_only.clean("warm up ADVERTISEMENT Share this")
-    prose = ("council budget. The vote passed after a long debate on the ferry. " * 380_000)
+    prose = "council budget. The vote passed after a long debate on the ferry. " * 380_000
     line = prose + "It ended. ADVERTISEMENT The council adjourned. " + prose
     assert len(line) > 50_000_000
     out, seconds = _timed(rules_only, line)

@@ -55,6 +55,9 @@ pub fn translate(pattern: &str) -> Result<String, Unsupported> {
     let mut i = 0;
     // Whether something that a repetition can follow was just written.
     let mut atom = false;
+    // Open groups: a stray ')' must fail here, or it would close the group the pattern is
+    // wrapped in and reopen the rest as another alternative.
+    let mut depth = 0usize;
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -69,9 +72,21 @@ pub fn translate(pattern: &str) -> Result<String, Unsupported> {
                 continue;
             }
             '(' => {
+                let before = out.len();
                 i = group_open(&chars, i, &mut out)?;
+                // A global flag group `(?i)` writes a whole group; a comment writes nothing.
+                if out.len() > before && !out.ends_with(')') {
+                    depth += 1;
+                }
                 atom = false;
                 continue;
+            }
+            ')' => {
+                depth = depth.checked_sub(1).ok_or_else(|| {
+                    refuse("an unbalanced ')'", i, "remove it or escape it as \\)")
+                })?;
+                out.push(')');
+                atom = true;
             }
             '*' | '+' | '?' => {
                 out.push(c);
@@ -107,6 +122,7 @@ pub fn translate(pattern: &str) -> Result<String, Unsupported> {
         }
         i += 1;
     }
+    // An unclosed group is left to the parser, whose error says "does not compile".
     Ok(out)
 }
 
@@ -447,6 +463,7 @@ mod tests {
         assert!(refused(r"\N{DASH}").contains("named character"));
         assert!(refused("[abc").contains("unterminated"));
         assert!(refused("ab\\").contains("backslash"));
+        assert!(refused("a)|(?:b").contains("unbalanced"));
         let message = translate("(?=a)").unwrap_err().to_string();
         assert!(message.contains("cut") && message.contains("requires"));
     }
@@ -455,7 +472,7 @@ mod tests {
     fn never_panics_on_odd_input() {
         for pattern in [
             "", "(", "(?", "(?P", "[", "[^", "{", "{,}", "a{", "a{1,", "\\", "(?#", "é{2}", "(?i",
-            "[\\", "\\0777", "}{", "**", "(?<", "(?-)",
+            "[\\", "\\0777", "}{", "**", "(?<", "(?-)", "a)|(b", "(?i)a)", "((a)",
         ] {
             let _ = translate(pattern);
         }

@@ -292,7 +292,8 @@ impl RuleSet {
             .map(|rule| self.line_ids[rule])
     }
 
-    /// Whether any span rule must scan every line (one has no triggers).
+    /// The span rules to run on `text`: those without triggers, and those with a trigger
+    /// that `text` contains (ASCII case ignored).
     fn span_rules_for(&self, text: &str) -> Vec<usize> {
         let present = self
             .triggers

@@ -116,20 +116,15 @@ pub fn translate(pattern: &str) -> Result<String, Unsupported> {
                 atom = false;
             }
             _ => {
-                push_literal_or_meta(c, &mut out);
-                atom = c != '$' && c != '|';
+                // Everything else means the same in both outside a class: `.`, `$`, literals.
+                out.push(c);
+                atom = c != '$';
             }
         }
         i += 1;
     }
     // An unclosed group is left to the parser, whose error says "does not compile".
     Ok(out)
-}
-
-fn push_literal_or_meta(c: char, out: &mut String) {
-    // Characters that are meta in Python are meta here too, and mean the same outside a
-    // class: . ^ $ | ) and the rest pass through unchanged.
-    out.push(c);
 }
 
 /// A lazy `?` may follow a repetition; a possessive `+` may not.

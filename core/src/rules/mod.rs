@@ -39,7 +39,7 @@ const SIZE_LIMIT: usize = 8 << 20;
 const SET_CACHE_LIMIT: usize = 64 << 20;
 
 /// What a rule pack says about one rule, as far as matching is concerned.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Line,
     Span,
@@ -480,6 +480,55 @@ fn to_line(pieces: &[(usize, usize)], position: usize) -> usize {
     match piece.checked_sub(1).and_then(|p| pieces.get(p)) {
         Some(&(start, origin)) => origin + position - start,
         None => position,
+    }
+}
+
+/// What a fuzzer drives (`crate::fuzzing` style): arbitrary bytes as a pattern of every
+/// scope and as the text of a page, through every entry point. No panic; spans lie inside
+/// their lines; a tail starts on a line of the page.
+pub fn fuzz_entry_points(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = translate::translate(&text);
+    let _ = check_pattern(&text, false);
+    let spec = |scope: Scope, pattern: &str| RuleSpec {
+        scope,
+        pattern: pattern.to_owned(),
+        case_sensitive: false,
+        max_chars: 600,
+        triggers: Vec::new(),
+        lenient: matches!(scope, Scope::Tail),
+        requires: vec![r"\w".to_owned()],
+    };
+    let mut specs = vec![
+        spec(Scope::Line, r"ad(?:vertisement)?"),
+        spec(Scope::Span, r"[.!?]\s(?P<cut>ad\w*)(?:\s\p{Lu}|$)"),
+        spec(Scope::Span, r"\w+\s\w"),
+        spec(Scope::Tail, r"(?:more|\d+ comments)\b.*"),
+    ];
+    for scope in [Scope::Line, Scope::Span, Scope::Tail] {
+        specs.push(spec(scope, &text));
+    }
+    let set = RuleSet::new(&specs).or_else(|_| RuleSet::new(&specs[..4]));
+    let Ok(set) = set else {
+        return;
+    };
+    let page = crate::lines::split_lines(&text);
+    let keys: Vec<Option<String>> = page
+        .iter()
+        .map(|line| crate::lines::line_key(line))
+        .collect();
+    let keys: Vec<Option<&str>> = keys.iter().map(|key| key.as_deref()).collect();
+    for (line, key) in page.iter().zip(&keys) {
+        let _ = key.map(|key| set.line_rule(key));
+        let chars = line.chars().count();
+        assert!(set
+            .line_spans(line)
+            .iter()
+            .all(|&(start, end, _)| start < end && end <= chars));
+    }
+    let survivors: Vec<Option<&str>> = page.iter().map(|line| Some(*line)).collect();
+    if let Some(cut) = set.tail_cut(&keys, &survivors) {
+        assert!(cut.start < page.len());
     }
 }
 

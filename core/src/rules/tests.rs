@@ -186,3 +186,20 @@ fn span_offsets_are_characters_after_non_ascii_text() {
     let line = "日本語のテキスト。 Share this 😀 Share this";
     assert_eq!(rules.line_spans(line), vec![(10, 20, 0), (23, 33, 0)]);
 }
+
+#[test]
+fn short_run_of_the_rule_checks() {
+    for data in crate::fuzzing::sample_inputs(50, 11) {
+        fuzz_entry_points(&data);
+    }
+    for pattern in [
+        "(?P<cut>a)(?=",
+        "[[:alpha:]]{",
+        "\\p{",
+        "(?#x",
+        "a{2}{3}",
+        "(?i)(?m)x",
+    ] {
+        fuzz_entry_points(pattern.as_bytes());
+    }
+}

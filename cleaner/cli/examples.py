@@ -8,5 +8,5 @@ examples:
   cleaner clean scraped/ -o clean/             clean a folder of .txt into a mirrored folder
   cleaner explain page.txt                     every line: kept or removed, by which rule, why
   cleaner clean page.txt --rules mysite.toml   add your own rule pack
-  cleaner rules test mysite.toml               run a pack's examples and backtracking probe
+  cleaner rules test mysite.toml               run a pack's examples and counterexamples
 """

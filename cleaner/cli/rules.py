@@ -20,7 +20,7 @@ def add_rules_command(commands: Any) -> None:
     add_rule_options(listing)
     testing = rules_commands.add_parser(
         "test",
-        help="check packs: examples fire, counterexamples don't, no backtracking",
+        help="check packs: examples fire, counterexamples don't",
     )
     testing.add_argument(
         "packs",

@@ -3,7 +3,8 @@
 A pack is a TOML file with a `[pack]` table and `[[rules]]` entries. Each rule has a name, a
 scope (`line`: drop the line; `span`: cut the match out of a line; `tail`: drop this line and
 everything after it, when what follows reads like teasers), a pattern in the syntax of the
-`regex` module, a reason a person understands, and examples and counterexamples that the
+`regex` module less what needs backtracking (see below), a reason a person understands,
+and examples and counterexamples that the
 test suite (and `cleaner rules test FILE`) runs. Line and tail rules judge lines up to
 `max_chars` (default 120). A tail rule's `guard` says what must hold for its marker to cut:
 `teasers` (the default: what follows reads like teasers, see `filters/tail.py`) or
@@ -13,22 +14,30 @@ would look to the teaser guard like the article going on). A span rule may list
 case); lines without any are not scanned, which keeps span rules cheap on the paragraphs
 they never touch. Keeping rules as data means a new site needs a TOML file, not Python.
 
+Patterns run in the native core with the `regex` crate, in time linear in the line, so no
+pattern can hang a batch; the price is the constructs that need backtracking: look-ahead,
+look-behind, backreferences, atomic groups, possessive repetitions (the loader names the
+one it met). What they were used for has two replacements: a span rule may match context
+around what it cuts and name the part to cut `(?P<cut>...)`, and a line or tail rule may
+list `requires`, patterns that must also be found in the line (searched; anchor with `^`).
+
 Loading fails early and names the file and rule: a broken pattern found on the millionth
 document would cost a whole batch run.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol, cast
 
-import regex
+from cleaner import _core
 
 Scope = Literal["line", "span", "tail"]
 SCOPES: tuple[Scope, ...] = ("line", "span", "tail")
@@ -36,25 +45,31 @@ Guard = Literal["teasers", "article-above"]
 GUARDS: tuple[Guard, ...] = ("teasers", "article-above")
 
 _PACK_KEYS = frozenset({"name", "description", "version"})
-_RULE_KEYS = frozenset({
-    "name",
-    "scope",
-    "pattern",
-    "reason",
-    "case_sensitive",
-    "examples",
-    "counterexamples",
-    "triggers",
-    "max_chars",
-    "guard",
-})
+_RULE_KEYS = frozenset(
+    {
+        "name",
+        "scope",
+        "pattern",
+        "reason",
+        "case_sensitive",
+        "examples",
+        "counterexamples",
+        "triggers",
+        "max_chars",
+        "guard",
+        "requires",
+    }
+)
 
 # Line and tail rules judge lines up to this many characters unless they say otherwise: the
 # labels and headings they name are short, and a paragraph must never be taken for one.
 DEFAULT_MAX_CHARS = 120
 # The most a rule may ask for (text.MATCH_KEY_MAX_CHARS): longer lines are never judged whole.
 LIMIT_MAX_CHARS = 600
-_NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
+# Compiled rule sets kept per process: a few pack combinations (shipped, shipped + a user
+# pack, one rule at a time while checking a pack).
+COMPILED_CACHE_SIZE = 64
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def ascii_lower_bytes(text: str) -> bytes:
@@ -78,13 +93,13 @@ class Rule:
     scope: Scope
     pattern: str
     reason: str
-    compiled: regex.Pattern[str] = field(repr=False, compare=False)
     case_sensitive: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     max_chars: int = DEFAULT_MAX_CHARS
     guard: Guard = "teasers"
+    requires: tuple[str, ...] = ()
 
     def triggered_by(self, text: str) -> bool:
         """Whether span rule should scan `text`: it has no triggers, or one occurs in it
@@ -98,12 +113,6 @@ class Rule:
     def id(self) -> str:
         """`pack/name`: what removals and reports call the rule."""
         return f"{self.pack}/{self.name}"
-
-    def matches(self, key: str) -> bool:
-        """Does the rule fire on this (already normalised) line? Full match, except for spans."""
-        if self.scope == "span":
-            return self.compiled.search(key) is not None
-        return len(key) <= self.max_chars and self.compiled.fullmatch(key) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +135,38 @@ def _string_list(value: object, source: str, where: str, key: str) -> tuple[str,
     return tuple(cast(list[str], value))
 
 
-def compile_pattern(pattern: str, case_sensitive: bool) -> regex.Pattern[str]:
-    """Compile a rule pattern; V0 syntax (as `re`), Unicode-aware, case-folded by default."""
-    flags = regex.V0 if case_sensitive else regex.V0 | regex.IGNORECASE
-    return regex.compile(pattern, flags)
+def check_pattern(pattern: str, case_sensitive: bool, source: str, where: str) -> None:
+    """Refuse a pattern the core cannot run, naming the construct and the fix."""
+    try:
+        _core.check_pattern(pattern, case_sensitive)
+    except ValueError as exc:
+        raise _fail(source, where, str(exc)) from exc
+
+
+def core_spec(rule: Rule, scope: Scope | None = None) -> _core.RuleSpec:
+    """What the core needs of a rule (`scope` overrides the rule's own)."""
+    return (
+        scope or rule.scope,
+        rule.pattern,
+        rule.case_sensitive,
+        rule.max_chars,
+        list(rule.triggers),
+        rule.guard == "article-above",
+        list(rule.requires),
+    )
+
+
+@lru_cache(maxsize=COMPILED_CACHE_SIZE)
+def compile_rules(rules: tuple[Rule, ...], scope: Scope | None = None) -> _core.RuleSet:
+    """The core's compiled form of `rules` (all scopes, or all as `scope`); its answers index
+    `rules`. Cached: compiling costs up to a second for the shipped packs, and every Cleaner
+    with the same packs can share one (it is immutable and thread-safe)."""
+    try:
+        return _core.RuleSet([core_spec(rule, scope) for rule in rules])
+    except ValueError as exc:  # loading parsed every pattern; this names the rule anyway
+        index, _, problem = str(exc).partition(": ")
+        rule = rules[int(index)] if index.isdigit() and int(index) < len(rules) else None
+        raise RuleError(f"rule {rule.id if rule else index}: {problem}") from exc
 
 
 def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
@@ -152,12 +189,14 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
     case_sensitive = raw.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise _fail(source, where, "'case_sensitive' must be true or false")
-    try:
-        compiled = compile_pattern(raw["pattern"], case_sensitive)
-    except regex.error as exc:
-        raise _fail(source, where, f"pattern does not compile ({exc}); fix the regex") from exc
-    if compiled.fullmatch("") is not None:
-        raise _fail(source, where, "pattern matches the empty string; it would fire everywhere")
+    check_pattern(raw["pattern"], case_sensitive, source, where)
+    requires = _string_list(raw.get("requires", []), source, where, "requires")
+    if requires and raw["scope"] == "span":
+        raise _fail(
+            source, where, "'requires' applies to line and tail rules; use a (?P<cut>...) group"
+        )
+    for required in requires:
+        check_pattern(required, case_sensitive, source, f"{where}: requires {required!r}")
     max_chars = raw.get("max_chars", DEFAULT_MAX_CHARS)
     if not isinstance(max_chars, int) or not 1 <= max_chars <= LIMIT_MAX_CHARS:
         raise _fail(
@@ -196,7 +235,7 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> Rule:
         triggers=triggers,
         max_chars=max_chars,
         guard=cast(Guard, guard),
-        compiled=compiled,
+        requires=requires,
     )
 
 

@@ -6,3 +6,4 @@
 
 pub mod fuzzing;
 pub mod lines;
+pub mod rules;

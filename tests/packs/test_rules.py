@@ -1,4 +1,4 @@
-"""Every shipped rule runs its own examples, counterexamples and backtracking probe; pack
+"""Every shipped rule runs its own examples and counterexamples; pack
 loading rejects broken packs with a message that names the file and the rule."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ ALL_RULES = [rule for pack in builtin_packs() for rule in pack.rules]
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
-def test_rule_examples_counterexamples_and_probe(rule):
+def test_rule_examples_and_counterexamples(rule):
     assert check_rule(rule) == []
 
 

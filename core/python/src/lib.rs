@@ -5,10 +5,12 @@
 use pyo3::prelude::*;
 
 mod lines;
+mod rules;
 mod text;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lines::register(m)?;
+    rules::register(m)?;
     Ok(())
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.document import EXTRACT, Document, Removal
 from cleaner.filters.tail import TailCut
 from cleaner.packs.text_pack import Rule, RulePack, compile_rules

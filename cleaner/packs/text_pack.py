@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol, cast
 
-from cleaner import _core
+import cleaner._core as _core
 
 Scope = Literal["line", "span", "tail"]
 SCOPES: tuple[Scope, ...] = ("line", "span", "tail")

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import regex
 
-from cleaner import _core
+import cleaner._core as _core
 
 # Characters that render as nothing but defeat exact matching of labels ("Advert\u200bisement").
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

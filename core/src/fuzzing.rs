@@ -2,12 +2,22 @@
 //! properties that must hold whatever the input. `fuzz/` (cargo fuzz, coverage-guided) and the
 //! unit tests below (a short deterministic run on every `cargo test`) call the same functions.
 
+use std::sync::OnceLock;
+
 use crate::lines;
+use crate::rules::{fuzz_page, fuzz_rule_set, RuleSet};
+
+/// The fixed rules pages are matched against, compiled once per fuzzing process.
+fn page_rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(fuzz_rule_set)
+}
 
 /// Any bytes, read as text lossily (the Python side only ever passes valid UTF-8), through the
-/// line entry points: no panic, and the output read back gives the same output.
+/// line and rule entry points: no panic, and the output read back gives the same output.
 pub fn text_entry_points(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    fuzz_page(page_rules(), &text);
     let split = lines::split_lines(&text);
     for line in &split {
         let _ = lines::line_key(line);

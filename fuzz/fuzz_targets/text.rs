@@ -1,4 +1,4 @@
-//! The text entry points of the core on any bytes (`cleaner_core::fuzzing`).
+//! The text entry points of the core (lines, rules on a page) on any bytes (`cleaner_core::fuzzing`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -483,14 +483,8 @@ fn to_line(pieces: &[(usize, usize)], position: usize) -> usize {
     }
 }
 
-/// What a fuzzer drives (`crate::fuzzing` style): arbitrary bytes as a pattern of every
-/// scope and as the text of a page, through every entry point. No panic; spans lie inside
-/// their lines; a tail starts on a line of the page.
-pub fn fuzz_entry_points(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    let _ = translate::translate(&text);
-    let _ = check_pattern(&text, false);
-    let spec = |scope: Scope, pattern: &str| RuleSpec {
+fn fuzz_spec(scope: Scope, pattern: &str) -> RuleSpec {
+    RuleSpec {
         scope,
         pattern: pattern.to_owned(),
         case_sensitive: false,
@@ -498,21 +492,27 @@ pub fn fuzz_entry_points(data: &[u8]) {
         triggers: Vec::new(),
         lenient: matches!(scope, Scope::Tail),
         requires: vec![r"\w".to_owned()],
-    };
-    let mut specs = vec![
-        spec(Scope::Line, r"ad(?:vertisement)?"),
-        spec(Scope::Span, r"[.!?]\s(?P<cut>ad\w*)(?:\s\p{Lu}|$)"),
-        spec(Scope::Span, r"\w+\s\w"),
-        spec(Scope::Tail, r"(?:more|\d+ comments)\b.*"),
-    ];
-    for scope in [Scope::Line, Scope::Span, Scope::Tail] {
-        specs.push(spec(scope, &text));
     }
-    let set = RuleSet::new(&specs).or_else(|_| RuleSet::new(&specs[..4]));
-    let Ok(set) = set else {
-        return;
-    };
-    let page = crate::lines::split_lines(&text);
+}
+
+/// A small rule set of every scope, for fuzzing pages against fixed rules.
+pub fn fuzz_rule_set() -> RuleSet {
+    let specs = [
+        fuzz_spec(Scope::Line, r"ad(?:vertisement)?"),
+        fuzz_spec(Scope::Span, r"[.!?]\s(?P<cut>ad\w*)(?:\s\p{Lu}|$)"),
+        fuzz_spec(Scope::Span, r"\w+\s\w"),
+        fuzz_spec(Scope::Tail, r"(?:more|\d+ comments)\b.*"),
+    ];
+    match RuleSet::new(&specs) {
+        Ok(set) => set,
+        Err(error) => panic!("the fuzz rule set must compile: {error:?}"),
+    }
+}
+
+/// What a fuzzer drives on pages: arbitrary text through every matching entry point of
+/// `set`. No panic; spans lie inside their lines; a tail starts on a line of the page.
+pub fn fuzz_page(set: &RuleSet, text: &str) {
+    let page = crate::lines::split_lines(text);
     let keys: Vec<Option<String>> = page
         .iter()
         .map(|line| crate::lines::line_key(line))
@@ -529,6 +529,27 @@ pub fn fuzz_entry_points(data: &[u8]) {
     let survivors: Vec<Option<&str>> = page.iter().map(|line| Some(*line)).collect();
     if let Some(cut) = set.tail_cut(&keys, &survivors) {
         assert!(cut.start < page.len());
+    }
+}
+
+/// What a fuzzer drives on patterns: arbitrary bytes as a user's pattern of every scope
+/// (translated, checked, compiled beside fixed rules) and as the page it meets.
+pub fn fuzz_entry_points(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = translate::translate(&text);
+    let _ = check_pattern(&text, false);
+    let mut specs = vec![
+        fuzz_spec(Scope::Line, r"ad(?:vertisement)?"),
+        fuzz_spec(Scope::Span, r"[.!?]\s(?P<cut>ad\w*)(?:\s\p{Lu}|$)"),
+        fuzz_spec(Scope::Span, r"\w+\s\w"),
+        fuzz_spec(Scope::Tail, r"(?:more|\d+ comments)\b.*"),
+    ];
+    for scope in [Scope::Line, Scope::Span, Scope::Tail] {
+        specs.push(fuzz_spec(scope, &text));
+    }
+    let set = RuleSet::new(&specs).or_else(|_| RuleSet::new(&specs[..4]));
+    if let Ok(set) = set {
+        fuzz_page(&set, &text);
     }
 }
 

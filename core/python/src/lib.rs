@@ -4,10 +4,12 @@
 
 use pyo3::prelude::*;
 
+mod html;
 mod lines;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    html::register(m)?;
     lines::register(m)?;
     Ok(())
 }

@@ -1,0 +1,387 @@
+//! A page parsed by html5ever (the WHATWG tree-construction algorithm, what browsers run)
+//! into a flat arena: nodes in one `Vec`, linked by index.
+//!
+//! Why an arena of our own rather than `markup5ever_rcdom` or `scraper`: the walk only needs
+//! tag names, a few attributes, text and the links between nodes; one `Vec` costs one
+//! allocation per node instead of an `Rc<RefCell<..>>` each, drops without recursion (an
+//! `Rc` tree 10,000 deep overflows the stack when it is freed) and was the fastest of the
+//! three when measured (docs/decisions.md). Comments and processing instructions become
+//! `Other` nodes that the walk skips, their surroundings kept.
+
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::{local_name, ns, Attribute, LocalName, QualName};
+
+/// No node: the end of a sibling list, or the document's parent.
+pub const NONE: usize = usize::MAX;
+
+/// What a node is. Elements keep their local name lower-cased (foreign SVG names such as
+/// `foreignObject` come camel-cased from the parser; the walk's tag sets are lower case).
+#[derive(Debug)]
+pub enum Data {
+    Document,
+    Element {
+        tag: String,
+        attrs: Vec<(String, String)>,
+    },
+    Text(StrTendril),
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub parent: usize,
+    pub first_child: usize,
+    pub last_child: usize,
+    pub prev: usize,
+    pub next: usize,
+    pub data: Data,
+    name: QualName,
+}
+
+impl Node {
+    fn new(data: Data, name: QualName) -> Node {
+        Node {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+            name,
+        }
+    }
+
+    /// The element's tag, or `None` for a non-element.
+    pub fn tag(&self) -> Option<&str> {
+        match &self.data {
+            Data::Element { tag, .. } => Some(tag),
+            _ => None,
+        }
+    }
+
+    /// The value of the attribute `name` (lower case), if the element has it.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        match &self.data {
+            Data::Element { attrs, .. } => attrs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn attrs(&self) -> &[(String, String)] {
+        match &self.data {
+            Data::Element { attrs, .. } => attrs,
+            _ => &[],
+        }
+    }
+}
+
+/// A parsed page: `nodes[0]` is the document.
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    pub fn node(&self, id: usize) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// The children of `id`, in order.
+    pub fn children(&self, id: usize) -> Children<'_> {
+        Children {
+            tree: self,
+            next: self.nodes[id].first_child,
+        }
+    }
+}
+
+pub struct Children<'a> {
+    tree: &'a Tree,
+    next: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.next == NONE {
+            return None;
+        }
+        let id = self.next;
+        self.next = self.tree.nodes[id].next;
+        Some(id)
+    }
+}
+
+/// Parse a page as a browser would: any input gives a tree (at least a document with
+/// `html`, `head` and `body`). Scripting is off, so `<noscript>` holds markup, as it does for
+/// a reader without scripts: forum software serves its posts there.
+pub fn parse(html: &str) -> Tree {
+    let mut opts = html5ever::ParseOpts::default();
+    opts.tree_builder.scripting_enabled = false;
+    let sink = Sink {
+        nodes: RefCell::new(vec![Node::new(Data::Document, empty_name())]),
+    };
+    html5ever::parse_document(sink, opts).one(StrTendril::from(html))
+}
+
+fn empty_name() -> QualName {
+    QualName::new(None, ns!(), local_name!(""))
+}
+
+fn lower_tag(name: &LocalName) -> String {
+    let name: &str = name;
+    name.to_ascii_lowercase()
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+}
+
+impl Sink {
+    fn push(&self, node: Node) -> usize {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(node);
+        nodes.len() - 1
+    }
+
+    /// Unlink `id` from its parent and siblings.
+    fn detach(nodes: &mut [Node], id: usize) {
+        let (parent, prev, next) = (nodes[id].parent, nodes[id].prev, nodes[id].next);
+        if parent == NONE {
+            return;
+        }
+        if prev != NONE {
+            nodes[prev].next = next;
+        } else {
+            nodes[parent].first_child = next;
+        }
+        if next != NONE {
+            nodes[next].prev = prev;
+        } else {
+            nodes[parent].last_child = prev;
+        }
+        let node = &mut nodes[id];
+        node.parent = NONE;
+        node.prev = NONE;
+        node.next = NONE;
+    }
+
+    /// Insert `id` (detached) into `parent` before `before` (`NONE`: at the end).
+    fn insert(nodes: &mut [Node], parent: usize, id: usize, before: usize) {
+        let prev = if before == NONE {
+            nodes[parent].last_child
+        } else {
+            nodes[before].prev
+        };
+        nodes[id].parent = parent;
+        nodes[id].prev = prev;
+        nodes[id].next = before;
+        if prev != NONE {
+            nodes[prev].next = id;
+        } else {
+            nodes[parent].first_child = id;
+        }
+        if before != NONE {
+            nodes[before].prev = id;
+        } else {
+            nodes[parent].last_child = id;
+        }
+    }
+
+    /// Put `child` into `parent` before `before`; text next to a text node joins it.
+    fn put(&self, parent: usize, child: NodeOrText<usize>, before: usize) {
+        let mut nodes = self.nodes.borrow_mut();
+        match child {
+            NodeOrText::AppendText(text) => {
+                let prev = if before == NONE {
+                    nodes[parent].last_child
+                } else {
+                    nodes[before].prev
+                };
+                if prev != NONE {
+                    if let Data::Text(existing) = &mut nodes[prev].data {
+                        existing.push_tendril(&text);
+                        return;
+                    }
+                }
+                nodes.push(Node::new(Data::Text(text), empty_name()));
+                let id = nodes.len() - 1;
+                Sink::insert(&mut nodes, parent, id, before);
+            }
+            NodeOrText::AppendNode(id) => {
+                Sink::detach(&mut nodes, id);
+                Sink::insert(&mut nodes, parent, id, before);
+            }
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = usize;
+    type Output = Tree;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Tree {
+        Tree {
+            nodes: self.nodes.into_inner(),
+        }
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> usize {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a usize) -> Ref<'a, QualName> {
+        Ref::map(self.nodes.borrow(), |nodes| &nodes[*target].name)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> usize {
+        let tag = lower_tag(&name.local);
+        let attrs = attrs
+            .into_iter()
+            .map(|a| (lower_tag(&a.name.local), String::from(&*a.value)))
+            .collect();
+        let id = self.push(Node::new(Data::Element { tag, attrs }, name));
+        if flags.template {
+            // The template's contents: a fragment that is never walked (<template> is never
+            // text), kept as a child so that the parser can fill it.
+            let contents = self.push(Node::new(Data::Other, empty_name()));
+            let mut nodes = self.nodes.borrow_mut();
+            Sink::insert(&mut nodes, id, contents, NONE);
+        }
+        id
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> usize {
+        self.push(Node::new(Data::Other, empty_name()))
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> usize {
+        self.push(Node::new(Data::Other, empty_name()))
+    }
+
+    fn append(&self, parent: &usize, child: NodeOrText<usize>) {
+        self.put(*parent, child, NONE);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &usize,
+        prev_element: &usize,
+        child: NodeOrText<usize>,
+    ) {
+        let has_parent = self.nodes.borrow()[*element].parent != NONE;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public: StrTendril,
+        _system: StrTendril,
+    ) {
+    }
+
+    fn get_template_contents(&self, target: &usize) -> usize {
+        let nodes = self.nodes.borrow();
+        let first = nodes[*target].first_child;
+        match nodes.get(first) {
+            Some(node) if matches!(node.data, Data::Other) => first,
+            _ => *target,
+        }
+    }
+
+    fn same_node(&self, x: &usize, y: &usize) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &usize, new_node: NodeOrText<usize>) {
+        let parent = self.nodes.borrow()[*sibling].parent;
+        if parent != NONE {
+            self.put(parent, new_node, *sibling);
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &usize, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let Data::Element {
+            attrs: existing, ..
+        } = &mut nodes[*target].data
+        {
+            for attr in attrs {
+                let name = lower_tag(&attr.name.local);
+                if !existing.iter().any(|(key, _)| *key == name) {
+                    existing.push((name, String::from(&*attr.value)));
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &usize) {
+        Sink::detach(&mut self.nodes.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &usize, new_parent: &usize) {
+        let mut nodes = self.nodes.borrow_mut();
+        let mut child = nodes[*node].first_child;
+        while child != NONE {
+            let next = nodes[child].next;
+            Sink::detach(&mut nodes, child);
+            Sink::insert(&mut nodes, *new_parent, child, NONE);
+            child = next;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(tree: &Tree) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![0];
+        while let Some(id) = stack.pop() {
+            if let Some(tag) = tree.node(id).tag() {
+                out.push(tag.to_owned());
+            }
+            let children: Vec<usize> = tree.children(id).collect();
+            stack.extend(children.into_iter().rev());
+        }
+        out
+    }
+
+    #[test]
+    fn builds_the_browser_tree() {
+        let tree = parse("<p>one<p>two<table><td>cell</table>");
+        assert_eq!(
+            tags(&tree),
+            ["html", "head", "body", "p", "p", "table", "tbody", "tr", "td"]
+        );
+    }
+
+    #[test]
+    fn noscript_holds_markup() {
+        let tree = parse("<body><noscript><p>post</p></noscript>");
+        assert_eq!(tags(&tree), ["html", "head", "body", "noscript", "p"]);
+    }
+
+    #[test]
+    fn misnested_formatting_is_adopted() {
+        let tree = parse("<b><p>x</b>y</p>");
+        assert!(tags(&tree).ends_with(&["b".to_owned(), "p".to_owned(), "b".to_owned()]));
+    }
+}

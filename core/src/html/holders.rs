@@ -14,7 +14,9 @@
 //! subtrees are asked about per page.
 
 use super::rules::class_id_tokens;
-use super::tree::{Data, Tree};
+use std::cell::OnceCell;
+
+use super::tree::{Data, Tree, NONE};
 use super::{is_formatting, is_invisible, is_invisible_container, is_never_text};
 
 /// A share of the page's text that no furniture holds (see the module docs).
@@ -66,16 +68,15 @@ pub fn holds_page(chars: usize, page_chars: usize) -> bool {
     page_chars >= HOLDS_PAGE_MIN_CHARS && chars as f64 > HOLDS_PAGE * page_chars as f64
 }
 
-/// Per node: characters of text under it and its place in document order, so that
-/// containment is two comparisons. `unwrapped[i]`: an invisible container that holds the
-/// page and is read as a `div`.
+/// Per node: characters of text under it, and (asked for rarely, so counted on first use)
+/// its place in document order, so that containment is two comparisons.
+/// `unwrapped[i]`: an invisible container that holds the page and is read as a `div`.
 pub struct Counts {
     /// Visible characters in the subtree (never-text and invisible subtrees left out,
     /// unwrapped containers counted).
     pub visible: Vec<usize>,
     pub unwrapped: Vec<bool>,
-    order: Vec<usize>,
-    last: Vec<usize>,
+    order: OnceCell<(Vec<usize>, Vec<usize>)>,
 }
 
 fn text_len(tree: &Tree, id: usize) -> usize {
@@ -85,59 +86,80 @@ fn text_len(tree: &Tree, id: usize) -> usize {
     }
 }
 
-/// Post-order sums of text characters, skipping subtrees `skip` says; iterative.
-fn subtree_chars(tree: &Tree, skip: impl Fn(usize) -> bool) -> Vec<usize> {
-    let mut chars = vec![0usize; tree.nodes.len()];
+/// Push `id`'s children onto `stack`, last first, so that they pop in document order.
+pub(super) fn push_children<T>(
+    tree: &Tree,
+    id: usize,
+    stack: &mut Vec<T>,
+    item: impl Fn(usize) -> T,
+) {
+    let mut child = tree.node(id).last_child;
+    while child != NONE {
+        stack.push(item(child));
+        child = tree.node(child).prev;
+    }
+}
+
+/// Post-order sums of text characters, iterative: `all` counts every subtree but the
+/// never-text ones; `shown` leaves out what `hidden` says too (its own count for a hidden
+/// node is still its subtree's, never read).
+fn subtree_chars(tree: &Tree, hidden: impl Fn(usize) -> bool) -> (Vec<usize>, Vec<usize>) {
+    let n = tree.nodes.len();
+    let (mut all, mut shown) = (vec![0usize; n], vec![0usize; n]);
     let mut stack: Vec<(usize, bool)> = vec![(0, false)];
     while let Some((id, done)) = stack.pop() {
-        if done {
-            let mut sum = text_len(tree, id);
-            for child in tree.children(id) {
-                sum += chars[child];
+        if !done {
+            if !is_never_text(tree.node(id).tag().unwrap_or("")) {
+                stack.push((id, true));
+                push_children(tree, id, &mut stack, |c| (c, false));
             }
-            chars[id] = sum;
             continue;
         }
-        if skip(id) {
-            continue;
+        let own = text_len(tree, id);
+        let (mut sum_all, mut sum_shown) = (own, own);
+        let mut child = tree.node(id).first_child;
+        while child != NONE {
+            sum_all += all[child];
+            if !hidden(child) {
+                sum_shown += shown[child];
+            }
+            child = tree.node(child).next;
         }
-        stack.push((id, true));
-        for child in tree.children(id) {
-            stack.push((child, false));
-        }
+        all[id] = sum_all;
+        shown[id] = sum_shown;
     }
-    chars
+    (all, shown)
 }
 
 impl Counts {
     pub fn new(tree: &Tree) -> Counts {
         let tag = |id: usize| tree.node(id).tag().unwrap_or("");
-        // Characters without code and metadata: what an invisible container is sized by.
-        let raw = subtree_chars(tree, |id| is_never_text(tag(id)));
+        // `raw`, without code and metadata, is what an invisible container is sized by.
+        let (raw, visible) = subtree_chars(tree, |id| is_invisible(tag(id)));
         let page = raw[0];
         let unwrapped: Vec<bool> = (0..tree.nodes.len())
             .map(|id| {
-                is_invisible_container(tag(id))
-                    && raw[id] > HOLDER_MIN_CHARS
+                raw[id] > HOLDER_MIN_CHARS
+                    && is_invisible_container(tag(id))
                     && holds_page(raw[id], page)
             })
             .collect();
-        let visible = subtree_chars(tree, |id| {
-            let t = tag(id);
-            is_never_text(t) || (is_invisible(t) && !unwrapped[id])
-        });
-        let (order, last) = document_order(tree);
+        let visible = if unwrapped.iter().any(|&u| u) {
+            subtree_chars(tree, |id| is_invisible(tag(id)) && !unwrapped[id]).1
+        } else {
+            visible
+        };
         Counts {
             visible,
             unwrapped,
-            order,
-            last,
+            order: OnceCell::new(),
         }
     }
 
     /// Whether `inner` lies strictly inside `outer`.
-    pub fn within(&self, inner: usize, outer: usize) -> bool {
-        self.order[outer] < self.order[inner] && self.order[inner] <= self.last[outer]
+    pub fn within(&self, tree: &Tree, inner: usize, outer: usize) -> bool {
+        let (order, last) = self.order.get_or_init(|| document_order(tree));
+        order[outer] < order[inner] && order[inner] <= last[outer]
     }
 }
 
@@ -156,8 +178,7 @@ fn document_order(tree: &Tree) -> (Vec<usize>, Vec<usize>) {
         order[id] = next;
         next += 1;
         stack.push((id, true));
-        let children: Vec<usize> = tree.children(id).collect();
-        stack.extend(children.into_iter().rev().map(|c| (c, false)));
+        push_children(tree, id, &mut stack, |c| (c, false));
     }
     (order, last)
 }
@@ -227,14 +248,14 @@ impl<'a> PageHolders<'a> {
             return false;
         }
         self.checks_left -= 1;
-        let counts = self.counts;
+        let (tree, counts) = (self.tree, self.counts);
         let bodies = self.bodies().to_vec();
-        if holds_article(counts, id, chars, &bodies) {
+        if holds_article(tree, counts, id, chars, &bodies) {
             return true;
         }
         self.holds_text(id, chars)
             && !bodies.iter().any(|&(body, _)| {
-                body != id && !counts.within(body, id) && !counts.within(id, body)
+                body != id && !counts.within(tree, body, id) && !counts.within(tree, id, body)
             })
     }
 
@@ -269,10 +290,16 @@ fn is_article_body(tree: &Tree, id: usize) -> bool {
 /// Whether `id` (of `chars` characters) holds the page's article: an article body inside it
 /// holds most of its text, or the largest article body lies inside it (site skins: an
 /// `ad-wallpaper` around the whole layout).
-fn holds_article(counts: &Counts, id: usize, chars: usize, bodies: &[(usize, usize)]) -> bool {
+fn holds_article(
+    tree: &Tree,
+    counts: &Counts,
+    id: usize,
+    chars: usize,
+    bodies: &[(usize, usize)],
+) -> bool {
     if bodies
         .iter()
-        .any(|&(body, size)| holds_page(size, chars) && counts.within(body, id))
+        .any(|&(body, size)| holds_page(size, chars) && counts.within(tree, body, id))
     {
         return true;
     }
@@ -283,5 +310,5 @@ fn holds_article(counts: &Counts, id: usize, chars: usize, bodies: &[(usize, usi
             largest = Some((body, size));
         }
     }
-    largest.is_some_and(|(body, _)| counts.within(body, id))
+    largest.is_some_and(|(body, _)| counts.within(tree, body, id))
 }

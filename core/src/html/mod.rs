@@ -379,8 +379,8 @@ fn subtree_text(tree: &Tree, counts: &Counts, root: usize) -> String {
     let mut pieces: Vec<String> = Vec::new();
     let mut piece = String::new();
     // (node, entering): an element's end is a boundary too.
-    let mut stack: Vec<(usize, bool)> = tree.children(root).map(|c| (c, true)).collect();
-    stack.reverse();
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    holders::push_children(tree, root, &mut stack, |c| (c, true));
     while let Some((id, entering)) = stack.pop() {
         if !entering {
             if !piece.is_empty() {
@@ -402,8 +402,7 @@ fn subtree_text(tree: &Tree, counts: &Counts, root: usize) -> String {
                     }
                     stack.push((id, false));
                 }
-                let children: Vec<usize> = tree.children(id).collect();
-                stack.extend(children.into_iter().rev().map(|c| (c, true)));
+                holders::push_children(tree, id, &mut stack, |c| (c, true));
             }
             _ => {}
         }

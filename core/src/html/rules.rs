@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use html5ever::Attribute;
+
 /// Never furniture, whatever their class says: the page, and the article as a whole.
 pub const PROTECTED_TAGS: [&str; 4] = ["html", "body", "main", "article"];
 
@@ -121,7 +123,7 @@ impl DomRules {
 
     /// The rule this element is furniture by and the selector that said so, or `None`:
     /// the first rule that any selector names, unless the element's tokens veto it.
-    pub fn matches(&self, tag: &str, tokens: &[String], attrs: &[(String, String)]) -> Option<Hit> {
+    pub fn matches(&self, tag: &str, tokens: &[String], attrs: &[Attribute]) -> Option<Hit> {
         if PROTECTED_TAGS.contains(&tag) {
             return None;
         }
@@ -132,7 +134,7 @@ impl DomRules {
         Some(hit)
     }
 
-    fn first_hit(&self, tag: &str, tokens: &[String], attrs: &[(String, String)]) -> Option<Hit> {
+    fn first_hit(&self, tag: &str, tokens: &[String], attrs: &[Attribute]) -> Option<Hit> {
         let mut best: Option<Hit> = None;
         let mut offer = |rule: usize, selector: Selector| {
             if best.as_ref().is_none_or(|b| rule < b.rule) {
@@ -159,16 +161,16 @@ impl DomRules {
             }
         }
         if !self.roles.is_empty() {
-            if let Some((_, role)) = attrs.iter().find(|(name, _)| name == "role") {
-                let role = role.to_lowercase();
+            if let Some(attr) = attrs.iter().find(|a| &*a.name.local == "role") {
+                let role = attr.value.to_lowercase();
                 if let Some(&rule) = self.roles.get(&role) {
                     offer(rule, Selector::Role(role));
                 }
             }
         }
         if !self.attrs.is_empty() {
-            for (name, value) in attrs {
-                let name = name.to_lowercase();
+            for attr in attrs {
+                let (name, value) = (attr.name.local.to_lowercase(), &*attr.value);
                 if let Some(&rule) = self.attrs.get(&name) {
                     offer(rule, Selector::Attr(name));
                     continue;
@@ -208,9 +210,17 @@ impl DomRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use html5ever::{ns, LocalName, QualName};
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    fn attr(name: &str, value: &str) -> Attribute {
+        Attribute {
+            name: QualName::new(None, ns!(), LocalName::from(name)),
+            value: value.into(),
+        }
     }
 
     fn rules() -> DomRules {
@@ -245,12 +255,12 @@ mod tests {
             }
         );
         assert_eq!(r.matches("nav", &tokens, &[]).unwrap().rule, 0);
-        let role = [("role".to_owned(), "Navigation".to_owned())];
+        let role = [attr("role", "Navigation")];
         assert_eq!(
             r.matches("div", &[], &role).unwrap().selector,
             Selector::Role("navigation".into())
         );
-        let exact = [("data-kind".to_owned(), "Promo".to_owned())];
+        let exact = [attr("data-kind", "Promo")];
         assert_eq!(
             r.matches("div", &[], &exact).unwrap().selector,
             Selector::Attr("data-kind=promo".into())

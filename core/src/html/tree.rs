@@ -13,20 +13,18 @@ use std::cell::{Ref, RefCell};
 
 use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::{local_name, ns, Attribute, LocalName, QualName};
+use html5ever::{local_name, ns, Attribute, QualName};
 
 /// No node: the end of a sibling list, or the document's parent.
 pub const NONE: usize = usize::MAX;
 
-/// What a node is. Elements keep their local name lower-cased (foreign SVG names such as
-/// `foreignObject` come camel-cased from the parser; the walk's tag sets are lower case).
+/// What a node is. An element's tag is its `name`'s local name, as the parser gives it:
+/// lower case for HTML (foreign SVG names such as `foreignObject` keep their case, and lie
+/// in `<svg>`, which the walk skips); attributes stay as parsed (atoms and tendrils, no copy).
 #[derive(Debug)]
 pub enum Data {
     Document,
-    Element {
-        tag: String,
-        attrs: Vec<(String, String)>,
-    },
+    Element(Vec<Attribute>),
     Text(StrTendril),
     Other,
 }
@@ -58,25 +56,22 @@ impl Node {
     /// The element's tag, or `None` for a non-element.
     pub fn tag(&self) -> Option<&str> {
         match &self.data {
-            Data::Element { tag, .. } => Some(tag),
+            Data::Element(_) => Some(&self.name.local),
             _ => None,
         }
     }
 
     /// The value of the attribute `name` (lower case), if the element has it.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        match &self.data {
-            Data::Element { attrs, .. } => attrs
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.as_str()),
-            _ => None,
-        }
+        self.attrs()
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| &*a.value)
     }
 
-    pub fn attrs(&self) -> &[(String, String)] {
+    pub fn attrs(&self) -> &[Attribute] {
         match &self.data {
-            Data::Element { attrs, .. } => attrs,
+            Data::Element(attrs) => attrs,
             _ => &[],
         }
     }
@@ -132,11 +127,6 @@ pub fn parse(html: &str) -> Tree {
 
 fn empty_name() -> QualName {
     QualName::new(None, ns!(), local_name!(""))
-}
-
-fn lower_tag(name: &LocalName) -> String {
-    let name: &str = name;
-    name.to_ascii_lowercase()
 }
 
 struct Sink {
@@ -244,12 +234,7 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> usize {
-        let tag = lower_tag(&name.local);
-        let attrs = attrs
-            .into_iter()
-            .map(|a| (lower_tag(&a.name.local), String::from(&*a.value)))
-            .collect();
-        let id = self.push(Node::new(Data::Element { tag, attrs }, name));
+        let id = self.push(Node::new(Data::Element(attrs), name));
         if flags.template {
             // The template's contents: a fragment that is never walked (<template> is never
             // text), kept as a child so that the parser can fill it.
@@ -318,14 +303,10 @@ impl TreeSink for Sink {
 
     fn add_attrs_if_missing(&self, target: &usize, attrs: Vec<Attribute>) {
         let mut nodes = self.nodes.borrow_mut();
-        if let Data::Element {
-            attrs: existing, ..
-        } = &mut nodes[*target].data
-        {
+        if let Data::Element(existing) = &mut nodes[*target].data {
             for attr in attrs {
-                let name = lower_tag(&attr.name.local);
-                if !existing.iter().any(|(key, _)| *key == name) {
-                    existing.push((name, String::from(&*attr.value)));
+                if !existing.iter().any(|a| a.name == attr.name) {
+                    existing.push(attr);
                 }
             }
         }

@@ -110,7 +110,8 @@ def first_difference(old: list[Row], new: list[Row]) -> str:
             fields = [f for k, f in enumerate(FIELDS) if a[k] != b[k]]
             return f"block {i} ({','.join(fields)}): old {a[:2]!r:.150} | new {b[:2]!r:.150}"
     longer, which = (old, "old") if len(old) > len(new) else (new, "new")
-    return f"only {which} has block {min(len(old), len(new))}: {longer[min(len(old), len(new))][:2]!r:.200}"
+    at = min(len(old), len(new))
+    return f"only {which} has block {at}: {longer[at][:2]!r:.200}"
 
 
 def f1_table(old: Dump, new: Dump) -> list[str]:

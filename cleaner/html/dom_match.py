@@ -9,18 +9,21 @@ this module words it as the removal's reason, as the Python matcher did.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import MappingProxyType
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.packs.dom_pack import DomMatch, DomPack, DomRule
 
-# How each selector kind is worded in a removal's reason.
-_SELECTOR_WORDING = {
-    "tag": lambda value, token: f"tag <{value}>",
-    "token": lambda value, token: f"class/id {value!r}",
-    "word": lambda value, token: f"word {value!r} of class/id {token!r}",
-    "role": lambda value, token: f"role={value!r}",
-    "attr": lambda value, token: f"attribute {value}",
-}
+# How each selector kind is worded in a removal's reason (read-only: no module state).
+_SELECTOR_WORDING = MappingProxyType(
+    {
+        "tag": lambda value, token: f"tag <{value}>",
+        "token": lambda value, token: f"class/id {value!r}",
+        "word": lambda value, token: f"word {value!r} of class/id {token!r}",
+        "role": lambda value, token: f"role={value!r}",
+        "attr": lambda value, token: f"attribute {value}",
+    }
+)
 
 
 class DomRuleIndex:

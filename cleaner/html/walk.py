@@ -17,7 +17,7 @@ nesting, a 50 MB text node, binary junk) gives blocks or none, in bounded time.
 
 from __future__ import annotations
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.document import Block
 from cleaner.html.dom_match import DomRuleIndex
 from cleaner.packs.dom_pack import DomMatch

@@ -113,6 +113,13 @@ def test_core_ten_thousand_deep_nesting_keeps_the_text_around_it():
     assert timed_blocks(unclosed)[0] == "Before."
 
 
+def test_core_ten_thousand_nested_noscripts_are_parsed_a_bounded_number_of_times():
+    post = "<p>" + "A forum post served to readers without scripts. " * 20 + "</p>"
+    page = "<p>Before.</p>" + "<noscript>" * 10_000 + post
+    assert timed_blocks(page) == ["Before."]  # past the bound, noscripts' markup is not read
+    assert "A forum post" in " ".join(timed_blocks("<noscript>" + post * 30))
+
+
 def test_core_one_megabyte_attribute():
     page = f'<p class="{"a" * 1_000_000}">Kept.</p><div data-x="{"b " * 500_000}">More.</div>'
     assert timed_blocks(page) == ["Kept.", "More."]

@@ -113,16 +113,100 @@ impl Iterator for Children<'_> {
     }
 }
 
-/// Parse a page as a browser would: any input gives a tree (at least a document with
-/// `html`, `head` and `body`). Scripting is off, so `<noscript>` holds markup, as it does for
-/// a reader without scripts: forum software serves its posts there.
+/// Parse a page as a browser with scripts would: any input gives a tree (at least a
+/// document with `html`, `head` and `body`). With scripting on, `<noscript>` holds raw text,
+/// so markup in it cannot swallow the page (`<noscript><iframe .../></noscript>`: a
+/// script-less parse reads the rest of the page as the iframe's raw text). A `<noscript>`
+/// with more than `NOSCRIPT_REPARSE_BYTES` of text is then parsed as markup in place: forum
+/// software serves its posts to script-less readers there, and the walk reads them when
+/// they hold the page (`holders`).
 pub fn parse(html: &str) -> Tree {
-    let mut opts = html5ever::ParseOpts::default();
-    opts.tree_builder.scripting_enabled = false;
     let sink = Sink {
         nodes: RefCell::new(vec![Node::new(Data::Document, empty_name())]),
     };
-    html5ever::parse_document(sink, opts).one(StrTendril::from(html))
+    let mut tree = html5ever::parse_document(sink, Default::default()).one(StrTendril::from(html));
+    expand_noscripts(&mut tree);
+    tree
+}
+
+/// A `<noscript>` holding fewer bytes of raw text than this holds no page (a tracking pixel,
+/// "please enable JavaScript"): it stays text, which the walk skips.
+pub const NOSCRIPT_REPARSE_BYTES: usize = 500;
+
+/// Noscripts parsed as markup per page, at most: nested noscripts each hold the rest of the
+/// page as text, so without a bound 10,000 of them would parse the page 10,000 times.
+pub const MAX_NOSCRIPT_REPARSES: usize = 8;
+
+/// Markup parsed as the children of a `<body>`: the fragment's nodes (index 0 its document,
+/// whose `html` element holds them).
+fn parse_fragment(markup: &str) -> Tree {
+    let sink = Sink {
+        nodes: RefCell::new(vec![Node::new(Data::Document, empty_name())]),
+    };
+    let context = QualName::new(None, ns!(html), local_name!("body"));
+    html5ever::parse_fragment(sink, Default::default(), context, Vec::new(), true)
+        .one(StrTendril::from(markup))
+}
+
+fn is_noscript(node: &Node) -> bool {
+    matches!(node.data, Data::Element(_)) && &*node.name.local == "noscript"
+}
+
+/// Parse the text of every large `<noscript>` as markup, in place; noscripts found inside
+/// are handled in turn (a work list, no recursion), `MAX_NOSCRIPT_REPARSES` in all.
+fn expand_noscripts(tree: &mut Tree) {
+    let mut pending: Vec<usize> = (0..tree.nodes.len())
+        .filter(|&id| is_noscript(&tree.nodes[id]))
+        .collect();
+    let mut left = MAX_NOSCRIPT_REPARSES;
+    while let Some(id) = pending.pop() {
+        if left == 0 {
+            // Past the bound a noscript's markup is never read: not even as text.
+            let noscript = &mut tree.nodes[id];
+            noscript.first_child = NONE;
+            noscript.last_child = NONE;
+            continue;
+        }
+        let mut markup = String::new();
+        for child in tree.children(id) {
+            if let Data::Text(text) = &tree.nodes[child].data {
+                markup.push_str(text);
+            }
+        }
+        if markup.len() <= NOSCRIPT_REPARSE_BYTES {
+            continue;
+        }
+        left -= 1;
+        let fragment = parse_fragment(&markup);
+        let base = tree.nodes.len();
+        let root = fragment.nodes[0].first_child; // the fragment's <html>
+        if root == NONE {
+            continue;
+        }
+        let shift = |i: usize| if i == NONE { NONE } else { i + base };
+        let (first, last) = (
+            shift(fragment.nodes[root].first_child),
+            shift(fragment.nodes[root].last_child),
+        );
+        for (i, mut node) in fragment.nodes.into_iter().enumerate() {
+            node.parent = if node.parent == root {
+                id
+            } else {
+                shift(node.parent)
+            };
+            node.first_child = shift(node.first_child);
+            node.last_child = shift(node.last_child);
+            node.prev = shift(node.prev);
+            node.next = shift(node.next);
+            if is_noscript(&node) {
+                pending.push(i + base);
+            }
+            tree.nodes.push(node);
+        }
+        let noscript = &mut tree.nodes[id];
+        noscript.first_child = first;
+        noscript.last_child = last;
+    }
 }
 
 fn empty_name() -> QualName {
@@ -355,8 +439,16 @@ mod tests {
     }
 
     #[test]
-    fn noscript_holds_markup() {
-        let tree = parse("<body><noscript><p>post</p></noscript>");
+    fn a_large_noscript_holds_markup_and_a_small_one_text() {
+        let post = format!("<p>{}</p>", "A forum post. ".repeat(40));
+        let tree = parse(&format!(
+            "<body><noscript>{post}<noscript>{post}</noscript></noscript>"
+        ));
+        assert_eq!(
+            tags(&tree),
+            ["html", "head", "body", "noscript", "p", "noscript", "p"]
+        );
+        let tree = parse("<body><noscript><iframe src=x /></noscript><p>page</p>");
         assert_eq!(tags(&tree), ["html", "head", "body", "noscript", "p"]);
     }
 

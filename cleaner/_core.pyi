@@ -1,5 +1,7 @@
 """Type stubs of the native core (`core/python`), so mypy checks the Python side's calls."""
 
+from collections.abc import Sequence
+
 MATCH_KEY_MAX_CHARS: int
 
 def split_keys(text: str) -> tuple[list[str], list[str | None]]: ...
@@ -21,3 +23,24 @@ class RuleSet:
     def tail_cut(
         self, keys: list[str | None], survivors: list[str | None]
     ) -> tuple[int, int, int, int, int, bool] | None: ...
+
+# HTML (core/python/src/html.rs)
+_RawRule = tuple[
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    bool,
+]
+_Hit = tuple[int, str, str, str]
+_BlockTuple = tuple[
+    str, tuple[str, ...], int, int, bool, bool, tuple[str, ...], _Hit | None, tuple[int, ...]
+]
+
+class DomRuleIndex:
+    def __init__(self, rules: Sequence[_RawRule]) -> None: ...
+
+def page_blocks(page: str, rules: DomRuleIndex | None = None) -> list[_BlockTuple]: ...

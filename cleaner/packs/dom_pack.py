@@ -17,10 +17,10 @@ furniture word. `unless_beside` vetoes only from the element's *other* tokens, t
 not carry the rule's own selector: `comments-body` is a comment's body and matches, while
 `<article class="entry-content comments-open">` is the post. Elements `html`, `body`, `main`
 and `article` are never matched: a whole page or article is not furniture. Nor is an
-element that holds most of a page's text (`cleaner.html.page_holders.HOLDS_PAGE`) with no
+element that holds most of a page's text (`HOLDS_PAGE` in core/src/html/holders.rs) with no
 article body outside it, or whose text is mostly an article body's, or that holds the page's
-largest article body (`PageHolders.is_page_holder`): that is the page wrapped in a container named
-after its layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`,
+largest article body (the core's `PageHolders::is_page_holder`): that is the page wrapped in
+a container named after its layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`,
 `ad-wallpaper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a
 reader thread that outgrows the post above it). The shipped comments rule does not: on the
 training folds it scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the
@@ -30,7 +30,8 @@ containers named "comment".
 Every rule has a reason, and `examples` (HTML snippets in which it must match) and
 `counterexamples` (snippets in which it must not); the test suite runs them. Loading fails
 early, with one line naming the file, the rule and the fix. This module loads and validates
-packs; `cleaner.html.dom_match` matches their rules against a page's elements.
+packs; `cleaner.html.dom_match` hands their rules to the native core, which matches them
+against a page's elements while it walks the page.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from pathlib import Path
 from cleaner.api import Cleaner
 from cleaner.config import EXTRACTORS
 from cleaner.html.backends.trafilatura import extract_text
-from cleaner.html.parse import parse
 from cleaner.html.walk import page_blocks
 from cleaner.models.dom_model import default_dom_model
 from cleaner.models.line_model import LineModel
@@ -61,7 +60,7 @@ def readability_fn() -> PageFn | None:
             summary = ReadabilityDocument(page.html).summary(html_partial=True)
         except Exception:  # readability gives up on some pages: score them as empty
             return ""
-        return "\n".join(block.text for block in page_blocks(parse(summary)))
+        return "\n".join(block.text for block in page_blocks(summary))
 
     return extract
 

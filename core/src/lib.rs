@@ -5,5 +5,6 @@
 //! cleaning and training alike. `core/python` only converts types.
 
 pub mod fuzzing;
+pub mod html;
 pub mod lines;
 pub mod rules;

@@ -83,3 +83,49 @@ def test_wrong_type_and_backend_are_clear_errors():
         clean_html("<p>x</p>", backend="nope")
     with pytest.raises(ValueError, match="choose one of"):
         Cleaner(backend="nope")
+
+
+# The core's parse and walk alone, on hostile pages: bounded well under a second each, no
+# stack overflow (the walk iterates with an explicit stack), the text around kept.
+CORE_BOUND_SECONDS = 1.0
+
+
+def timed_blocks(page: str) -> list[str]:
+    from cleaner.html.dom_match import rules_in_force
+    from cleaner.html.walk import page_blocks
+    from cleaner.packs.dom_pack import builtin_dom_packs
+
+    rules = rules_in_force(builtin_dom_packs())
+    start = time.perf_counter()
+    blocks = page_blocks(page, rules)
+    assert time.perf_counter() - start < CORE_BOUND_SECONDS
+    return [block.text for block in blocks]
+
+
+def test_core_ten_thousand_deep_nesting_keeps_the_text_around_it():
+    page = "<p>Before the pit.</p>" + "<div>" * 10_000 + "deep" + "</div>" * 10_000
+    assert timed_blocks(page + "<p>After the pit.</p>") == [
+        "Before the pit.",
+        "deep",
+        "After the pit.",
+    ]
+    unclosed = "<p>Before.</p>" + '<div class="ad">' * 10_000 + "deep"
+    assert timed_blocks(unclosed)[0] == "Before."
+
+
+def test_core_ten_thousand_nested_noscripts_are_parsed_a_bounded_number_of_times():
+    post = "<p>" + "A forum post served to readers without scripts. " * 20 + "</p>"
+    page = "<p>Before.</p>" + "<noscript>" * 10_000 + post
+    assert timed_blocks(page) == ["Before."]  # past the bound, noscripts' markup is not read
+    assert "A forum post" in " ".join(timed_blocks("<noscript>" + post * 30))
+
+
+def test_core_one_megabyte_attribute():
+    page = f'<p class="{"a" * 1_000_000}">Kept.</p><div data-x="{"b " * 500_000}">More.</div>'
+    assert timed_blocks(page) == ["Kept.", "More."]
+
+
+def test_core_fifty_megabyte_text_node():
+    page = "<html><body><p>" + "word " * 10_000_000 + "</p></body></html>"
+    (text,) = timed_blocks(page)
+    assert len(text) == len("word " * 10_000_000) - 1

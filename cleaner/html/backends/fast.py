@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from cleaner.document import Document
 from cleaner.html.dom_match import DomRuleIndex
-from cleaner.html.parse import parse
 from cleaner.html.walk import page_blocks
 
 
 def fast_document(html: str, rules: DomRuleIndex) -> Document:
     """A page's DOM blocks as a `DOM` Document (empty for a page without text)."""
-    return Document.from_blocks(page_blocks(parse(html), rules))
+    return Document.from_blocks(page_blocks(html, rules))
 
 
 class FastBackend:

@@ -4,12 +4,14 @@
 
 use pyo3::prelude::*;
 
+mod html;
 mod lines;
 mod rules;
 mod text;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    html::register(m)?;
     lines::register(m)?;
     rules::register(m)?;
     Ok(())

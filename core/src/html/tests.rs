@@ -1,0 +1,91 @@
+//! The walk on small pages: block boundaries, features, rules, page holders, hostile input.
+
+use super::*;
+
+fn texts(blocks: &[Block]) -> Vec<&str> {
+    blocks.iter().map(|b| b.text.as_str()).collect()
+}
+
+fn ad_rules() -> DomRules {
+    DomRules::new(&[RuleSpec {
+        words: vec!["ad".into(), "sidebar".into()],
+        unless: vec!["content".into()],
+        ..RuleSpec::default()
+    }])
+}
+
+#[test]
+fn blocks_and_their_features() {
+    let page = "<html><body><div class='Main x'><h2>Title <b>bold</b></h2>\
+        <ul><li><a href='/'>Home</a> page</li></ul><table><td>cell</td></table>\
+        <script>var x;</script><p>after</p></div></body></html>";
+    let blocks = page_blocks(page, None);
+    assert_eq!(texts(&blocks), ["Title bold", "Home page", "cell", "after"]);
+    assert_eq!(blocks[0].heading, 2);
+    assert_eq!(blocks[0].path, ["html", "body", "div", "h2"]);
+    assert_eq!(blocks[0].tokens, ["x", "main"]);
+    assert_eq!(blocks[1].link_chars, 4);
+    assert!(blocks[1].in_list && !blocks[1].in_table);
+    assert!(blocks[2].in_table);
+    assert_eq!(blocks[3].ancestors.len(), blocks[3].path.len());
+}
+
+#[test]
+fn pre_keeps_lines() {
+    let blocks = page_blocks("<pre>one\n  two\n\nthree</pre>", None);
+    assert_eq!(texts(&blocks), ["one", "two", "three"]);
+}
+
+#[test]
+fn a_matched_subtree_is_one_block_with_its_rule() {
+    let page = "<p>before</p><div class='top-ad'><a>Buy</a><a>Now</a></div>tail";
+    let rules = ad_rules();
+    let blocks = page_blocks(page, Some(&rules));
+    assert_eq!(texts(&blocks), ["before", "Buy Now", "tail"]);
+    assert!(blocks[1].hit.is_some());
+    assert_eq!(blocks[1].path, ["html", "body"]);
+    assert!(blocks[2].hit.is_none());
+}
+
+#[test]
+fn a_subtree_holding_the_page_is_not_furniture() {
+    let article = "<p>".to_owned() + &"Words of the article itself. ".repeat(100) + "</p>";
+    let page = format!("<div class='sidebar-wrap'>{article}</div><div class='ad'>Ad</div>");
+    let rules = ad_rules();
+    let blocks = page_blocks(&page, Some(&rules));
+    assert!(blocks[0].hit.is_none());
+    assert!(blocks[1].hit.is_some());
+}
+
+#[test]
+fn an_invisible_container_holding_the_page_is_read() {
+    let article = "Words of the forum post itself. ".repeat(100);
+    let page = format!("<body><noscript><p>{article}</p></noscript><p>Enable JS</p>");
+    let blocks = page_blocks(&page, None);
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(blocks[0].path, ["html", "body", "div", "p"]);
+    let small = page_blocks("<body><noscript><p>Enable JS</p></noscript><p>x</p>", None);
+    assert_eq!(texts(&small), ["x"]);
+}
+
+#[test]
+fn deep_nesting_keeps_the_text_around_it() {
+    let page = format!(
+        "<p>before</p>{}deep{}<p>after</p>",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
+    let blocks = page_blocks(&page, Some(&ad_rules()));
+    assert_eq!(texts(&blocks), ["before", "deep", "after"]);
+    let spans = format!("<p>x</p>{}y", "<span><b>".repeat(5_000));
+    assert_eq!(texts(&page_blocks(&spans, None)), ["x", "y"]);
+}
+
+#[test]
+fn empty_and_junk_pages() {
+    assert!(page_blocks("", None).is_empty());
+    assert!(page_blocks("  \n", None).is_empty());
+    assert!(page_blocks("<html></html>", None).is_empty());
+    let junk: String = (0u32..2000).filter_map(char::from_u32).collect();
+    let _ = page_blocks(&junk, Some(&ad_rules()));
+}

@@ -69,6 +69,7 @@ FUZZ_FLAGS := -timeout=10 -max_len=65536
 fuzz:
 	command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 	cd fuzz && cargo fuzz run text -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
+	cd fuzz && cargo fuzz run html -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
 	cd fuzz && cargo fuzz run patterns -s none -- -runs=$(PATTERN_RUNS) $(FUZZ_FLAGS)
 
 lint: setup

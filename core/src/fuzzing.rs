@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use crate::html::{page_blocks, DomRules, RuleSpec};
 use crate::lines;
 use crate::rules::{fuzz_page, fuzz_rule_set, RuleSet};
 
@@ -31,6 +32,40 @@ pub fn text_entry_points(data: &[u8]) {
         let (cut, pieces) = lines::cut_spans(first, &spans);
         assert!(cut.chars().count() <= n);
         assert!(pieces.iter().all(|&(_, origin)| origin <= n));
+    }
+}
+
+/// DOM rules of every selector kind, with vetoes, compiled once per fuzzing process.
+fn dom_rules() -> &'static DomRules {
+    static RULES: OnceLock<DomRules> = OnceLock::new();
+    let strings = |items: &[&str]| items.iter().map(|item| (*item).to_owned()).collect();
+    RULES.get_or_init(|| {
+        DomRules::new(&[
+            RuleSpec {
+                tags: strings(&["aside", "nav"]),
+                tokens: strings(&["ad", "share-bar"]),
+                unless: strings(&["content"]),
+                ..RuleSpec::default()
+            },
+            RuleSpec {
+                words: strings(&["promo", "related"]),
+                roles: strings(&["complementary"]),
+                attrs: strings(&["data-ad"]),
+                unless_beside: strings(&["article"]),
+                may_hold_page: true,
+                ..RuleSpec::default()
+            },
+        ])
+    })
+}
+
+/// Any bytes as a page, through the parse and the walk with DOM rules: no panic, and every
+/// block's link characters and ancestry are consistent with its text.
+pub fn html_entry_points(data: &[u8]) {
+    let page = String::from_utf8_lossy(data);
+    for block in page_blocks(&page, Some(dom_rules())) {
+        assert!(block.hit.is_some() || block.link_chars <= block.text.chars().count());
+        assert!(block.ancestors.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }
 
@@ -86,6 +121,13 @@ mod tests {
     fn short_run_of_the_text_checks() {
         for data in sample_inputs(20_000, 7) {
             text_entry_points(&data);
+        }
+    }
+
+    #[test]
+    fn short_run_of_the_html_checks() {
+        for data in sample_inputs(5_000, 11) {
+            html_entry_points(&data);
         }
     }
 }

@@ -4,4 +4,6 @@
 //! runs per line or per element of every page lives here, so one implementation serves
 //! cleaning and training alike. `core/python` only converts types.
 
+pub mod features;
 pub mod lines;
+pub mod model;

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -26,13 +26,16 @@ from typing import Any
 
 import numpy as np
 
+from cleaner import _core
 from cleaner.config import PRESETS
 from cleaner.models.trees import TreeStage
+from cleaner.pipeline import Draft
 from cleaner.text.features import (
     FEATURE_NAMES,
     HASH_BUCKETS,
     LINE_FEATURES,
     PageFeatures,
+    featurizer,
     shift,
     window_mean,
 )
@@ -205,12 +208,46 @@ class LineModel:
         each row (linear), or from the dense features alone (trees)."""
         return self.first.logits(features.dense, features)
 
+    @cached_property
+    def core(self) -> _core.CoreModel:
+        """Both stages in the native core (core/src/model), built once per model: serving
+        scores there; the numpy methods above remain for training, which fits them."""
+        revision = _linear_bytes(self.revision)
+        first = self.first
+        if isinstance(first, TreeStage):
+            return _core.CoreModel.with_trees(
+                first.feature.astype("<i8").tobytes(),
+                first.threshold.astype("<f8").tobytes(),
+                first.children.astype("<i8").tobytes(),
+                first.value.astype("<f4").tobytes(),
+                first.roots.astype("<i8").tobytes(),
+                first.depth,
+                float(first.bias),
+                revision,
+            )
+        return _core.CoreModel.with_linear(_linear_bytes(first), revision)
+
     def content_probability(self, features: PageFeatures) -> np.ndarray:
-        """Probability that each row of `features` is article content."""
+        """Probability (float32) that each row of `features` is article content."""
         if not features.lines:
-            return np.zeros(0)
-        columns = revision_columns(self.first_stage(features), features.dense)
-        return sigmoid(self.revision.logits(columns))
+            return np.zeros(0, np.float32)
+        dense = np.ascontiguousarray(features.dense, dtype="<f4")
+        raw = self.core.probability(
+            dense.tobytes(),
+            dense.shape[1],
+            np.asarray(features.hash_rows, "<i8").tobytes(),
+            np.asarray(features.hash_buckets, "<i8").tobytes(),
+        )
+        return np.frombuffer(raw, "<f4")
+
+    def judge_text(self, draft: Draft, min_words: int) -> tuple[tuple[int, ...], int, np.ndarray]:
+        """The text path of the learned filter in one core call: the draft's output lines,
+        their word count and, when it reaches `min_words`, each line's content probability
+        (features never cross into Python)."""
+        lines, words, raw = self.core.judge_text(
+            featurizer(), list(draft.texts), list(draft.removed), sorted(draft.cut), min_words
+        )
+        return tuple(lines), words, np.frombuffer(raw, "<f4")
 
     def threshold(self, preset: str) -> float:
         """Content probability below which a line goes, for preset `preset`."""
@@ -253,6 +290,13 @@ class LineModel:
         }
         with path.open("wb") as stream:
             np.savez_compressed(stream, **payload)
+
+
+def _linear_bytes(stage: LinearStage) -> tuple[bytes, bytes, bytes, bytes, float]:
+    """A linear stage's arrays as little-endian float32 bytes for the core, and its bias."""
+    arrays = (stage.weights, stage.edges, stage.bin_weights, stage.hash_weights)
+    weights, edges, bins, hashes = (np.asarray(a, "<f4").tobytes() for a in arrays)
+    return weights, edges, bins, hashes, float(stage.bias)
 
 
 def load_model(

@@ -4,10 +4,14 @@
 
 use pyo3::prelude::*;
 
+mod features;
 mod lines;
+mod model;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lines::register(m)?;
+    features::register(m)?;
+    model::register(m)?;
     Ok(())
 }

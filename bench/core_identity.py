@@ -10,7 +10,8 @@ port), loaded from git into private modules. Each page runs through a real
 `Cleaner().explain_text`; the learned filter's drafts (the text after the rules, as the
 model sees it) are captured and scored by both. Printed per dataset and rendering: pages
 compared, pages whose features differ (dense bit patterns, hashed words, rows), the largest
-probability difference, and how many line decisions flip at each preset's threshold.
+probability difference, pages whose stage-one logits differ, and how many line decisions
+flip at each preset's threshold.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ PRESETS = ("precision", "balanced", "recall")
 def _module(name: str, source: str) -> ModuleType:
     module = ModuleType(name)
     sys.modules[name] = module  # dataclasses look their module up while decorating
-    exec(compile(source, f"<{name}>", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, f"<{name}>", "exec"), module.__dict__)
     return module
 
 
@@ -77,6 +78,7 @@ class Tally:
     pages: int = 0
     judged: int = 0
     differing: int = 0
+    stage_one: int = 0
     max_diff: float = 0.0
     flips: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PRESETS, 0))
     examples: list[str] = field(default_factory=list)
@@ -110,6 +112,8 @@ def compare(
         if not old.lines or old.word_count() < 40:
             continue
         tally.judged += 1
+        if not np.array_equal(ref_model.first.logits(old.dense), model.first.logits(new.dense)):
+            tally.stage_one += 1
         p_old = np.asarray(ref_model.content_probability(old), np.float64)
         _, _, p_new32 = model.judge_text(draft, 0)
         p_new = p_new32.astype(np.float64)
@@ -143,7 +147,7 @@ def main() -> None:
 
     ModelFilter.propose = capture  # type: ignore[method-assign]
     names = args.datasets.split(",") if args.datasets else dataset_names()
-    print("dataset renderer pages judged differing max|dp| flips(precision/balanced/recall)")
+    print("dataset renderer pages judged differing stage1_differing max|dp| flips(prec/bal/rec)")
     for name in names:
         for renderer in args.renderers.split(","):
             tally = Tally()
@@ -155,7 +159,7 @@ def main() -> None:
             flips = "/".join(str(tally.flips[p]) for p in PRESETS)
             print(
                 f"{name} {renderer} {tally.pages} {tally.judged} {tally.differing} "
-                f"{tally.max_diff:.3g} {flips} {'; '.join(tally.examples)}",
+                f"{tally.stage_one} {tally.max_diff:.3g} {flips} {'; '.join(tally.examples)}",
                 flush=True,
             )
 

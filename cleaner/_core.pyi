@@ -19,9 +19,13 @@ class Featurizer:
 
 _Linear = tuple[bytes, bytes, bytes, bytes, float]
 
-class CoreModel:
+REVISION_WIDTH: int
+
+def revision_columns(logits: bytes, wide: bool, dense: bytes, width: int) -> bytearray: ...
+
+class CoreStage:
     @staticmethod
-    def with_trees(
+    def trees(
         feature: bytes,
         threshold: bytes,
         children: bytes,
@@ -29,10 +33,15 @@ class CoreModel:
         roots: bytes,
         depth: int,
         bias: float,
-        revision: _Linear,
-    ) -> CoreModel: ...
+    ) -> CoreStage: ...
     @staticmethod
-    def with_linear(first: _Linear, revision: _Linear) -> CoreModel: ...
+    def linear(stage: _Linear) -> CoreStage: ...
+    def logits(
+        self, dense: bytes, width: int, hash_rows: bytes, hash_buckets: bytes, words: bool
+    ) -> tuple[bytearray, bool]: ...
+
+class CoreModel:
+    def __init__(self, first: CoreStage, revision: CoreStage) -> None: ...
     @property
     def uses_words(self) -> bool: ...
     def probability(

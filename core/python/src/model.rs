@@ -1,7 +1,9 @@
 //! The line model: weights handed over once per model, then one call per page.
 
 use cleaner_core::features;
-use cleaner_core::model::{FirstStage, Hashes, LineModel, LinearStage, ModelError, TreeStage};
+use cleaner_core::model::{
+    self, FirstStage, Hashes, LineModel, LinearStage, Logits, ModelError, TreeStage,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -52,19 +54,19 @@ fn linear(stage: LinearBytes<'_>) -> PyResult<LinearStage> {
     .map_err(value_error)
 }
 
-/// Both stages of a `LineModel`, built once per model from its npz arrays.
+/// One stage of a model (`TreeStage` or `LinearStage` in Python), built once per stage.
 #[pyclass(frozen, module = "cleaner._core")]
-pub struct CoreModel {
-    model: LineModel,
+pub struct CoreStage {
+    stage: FirstStage,
 }
 
 #[pymethods]
-impl CoreModel {
-    /// A model whose stage one is boosted trees: int64 `feature`, `children`, `roots`,
-    /// float64 `threshold`, float32 `value` (all as bytes), the deepest path and the bias.
+impl CoreStage {
+    /// Boosted trees: int64 `feature`, `children`, `roots`, float64 `threshold`, float32
+    /// `value` (all as bytes), the deepest path and the bias.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)]
-    fn with_trees(
+    fn trees(
         feature: &[u8],
         threshold: &[u8],
         children: &[u8],
@@ -72,7 +74,6 @@ impl CoreModel {
         roots: &[u8],
         depth: usize,
         bias: f64,
-        revision: LinearBytes<'_>,
     ) -> PyResult<Self> {
         let threshold = from_le(threshold, f64::from_le_bytes)?;
         let trees = TreeStage::new(
@@ -85,16 +86,79 @@ impl CoreModel {
             bias,
         )
         .map_err(value_error)?;
-        let model = LineModel::new(FirstStage::Trees(trees), linear(revision)?);
-        Ok(CoreModel {
-            model: model.map_err(value_error)?,
+        Ok(CoreStage {
+            stage: FirstStage::Trees(trees),
         })
     }
 
-    /// A model whose stage one is linear (`LinearBytes`).
+    /// A linear stage (`LinearBytes`).
     #[staticmethod]
-    fn with_linear(first: LinearBytes<'_>, revision: LinearBytes<'_>) -> PyResult<Self> {
-        let model = LineModel::new(FirstStage::Linear(linear(first)?), linear(revision)?);
+    fn linear(stage: LinearBytes<'_>) -> PyResult<Self> {
+        Ok(CoreStage {
+            stage: FirstStage::Linear(linear(stage)?),
+        })
+    }
+
+    /// Logits (float64 bytes) of a dense float32 matrix of `width` columns, and whether they
+    /// are float64 values (False: float32 values widened, as numpy would have kept them);
+    /// with `words`, a linear stage adds the int64 hashed rows' weights.
+    fn logits<'py>(
+        &self,
+        py: Python<'py>,
+        dense: &[u8],
+        width: usize,
+        hash_rows: &[u8],
+        hash_buckets: &[u8],
+        words: bool,
+    ) -> PyResult<(Bound<'py, PyByteArray>, bool)> {
+        let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
+        let hashes = Hashes {
+            rows: &rows,
+            buckets: &buckets,
+        };
+        let logits = py
+            .detach(|| match &self.stage {
+                FirstStage::Trees(trees) => trees.logits(&dense, width),
+                FirstStage::Linear(stage) => stage.logits(&dense, width, words.then_some(hashes)),
+            })
+            .map_err(value_error)?;
+        Ok((le_bytes(py, &logits.values, f64::to_le_bytes), logits.wide))
+    }
+}
+
+/// The revision stage's inputs (float32 bytes, `REVISION_WIDTH` per row) from stage-one
+/// logits (float64 bytes; `wide`: see `CoreStage.logits`) and the dense rows.
+#[pyfunction]
+fn revision_columns<'py>(
+    py: Python<'py>,
+    logits: &[u8],
+    wide: bool,
+    dense: &[u8],
+    width: usize,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let values = from_le(logits, f64::from_le_bytes)?;
+    let dense = f32s(dense)?;
+    let columns = py
+        .detach(|| model::revision_columns(&Logits { values, wide }, &dense, width))
+        .map_err(value_error)?;
+    Ok(le_bytes(py, &columns, f32::to_le_bytes))
+}
+
+/// Both stages of a `LineModel`, built once per model.
+#[pyclass(frozen, module = "cleaner._core")]
+pub struct CoreModel {
+    model: LineModel,
+}
+
+#[pymethods]
+impl CoreModel {
+    /// From the two stages; the revision stage must be linear.
+    #[new]
+    fn new(first: &CoreStage, revision: &CoreStage) -> PyResult<Self> {
+        let FirstStage::Linear(revision) = &revision.stage else {
+            return Err(PyValueError::new_err("the revision stage must be linear"));
+        };
+        let model = LineModel::new(first.stage.clone(), revision.clone());
         Ok(CoreModel {
             model: model.map_err(value_error)?,
         })
@@ -188,6 +252,9 @@ impl CoreModel {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<CoreStage>()?;
     m.add_class::<CoreModel>()?;
+    m.add_function(wrap_pyfunction!(revision_columns, m)?)?;
+    m.add("REVISION_WIDTH", model::REVISION_WIDTH)?;
     Ok(())
 }

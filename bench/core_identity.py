@@ -17,9 +17,11 @@ flip at each preset's threshold.
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -32,15 +34,23 @@ sys.path.insert(0, str(ROOT))
 
 import cleaner  # noqa: E402
 import cleaner.text.features  # noqa: E402
-from cleaner.document import TEXT, Document  # noqa: E402
+from cleaner.document import DOM, TEXT, Document  # noqa: E402
 from cleaner.filters.learned import ModelFilter  # noqa: E402
+from cleaner.models.dom_model import DOM_FEATURES, default_dom_model, dom_features  # noqa: E402
 from cleaner.models.line_model import default_model  # noqa: E402
 from cleaner.pipeline import Draft  # noqa: E402
 from cleaner.text.features import page_features  # noqa: E402
-from cleaner.training.datasets import dataset_names, rendered_pages  # noqa: E402
+from cleaner.training.datasets import (  # noqa: E402
+    dataset_names,
+    dataset_path,
+    load_dataset,
+    rendered_pages,
+)
+from cleaner.training.render import render  # noqa: E402
 
 BASE_REVISION = "c667d36"
 PRESETS = ("precision", "balanced", "recall")
+DOM_EXTRA = tuple(DOM_FEATURES)
 
 
 def _module(name: str, source: str) -> ModuleType:
@@ -125,12 +135,65 @@ def compare(
             tally.flips[preset] += int(((p_old < threshold) != (p_new < threshold)).sum())
 
 
+def compare_dom(drafts: Iterable[tuple[Document, Draft]], ref_model: Any, tally: Tally) -> None:
+    """The DOM block model on the DOM path's rows (its features are computed once: their
+    text part is the core's, checked above): reference numpy scoring against the core."""
+    model = default_dom_model()
+    assert model is not None
+    thresholds = {preset: model.threshold(preset) for preset in PRESETS}
+    for document, draft in drafts:
+        features = dom_features(document, draft)
+        if not features.lines or features.word_count() < 40:
+            continue
+        tally.judged += 1
+        p_old = np.asarray(ref_model.content_probability(features), np.float64)
+        p_new = model.content_probability(features).astype(np.float64)
+        first_old = ref_model.first.logits(features.dense, features)
+        if not np.array_equal(first_old, model.first.logits(features.dense, features)):
+            tally.stage_one += 1
+        tally.max_diff = max(tally.max_diff, float(np.abs(p_old - p_new).max(initial=0.0)))
+        for preset, threshold in thresholds.items():
+            tally.flips[preset] += int(((p_old < threshold) != (p_new < threshold)).sum())
+
+
+def run_dom(names: list[str], ref_model: Any, captured: list[tuple[Document, Draft]]) -> None:
+    """`--dom`: every page's HTML through `clean_html` with the `fast` backend."""
+    for name in names:
+        tally = Tally()
+        for page in load_dataset(name):
+            captured.clear()
+            cleaner.clean_html(page.html, page.url, backend="fast")
+            tally.pages += 1
+            compare_dom(captured, ref_model, tally)
+        flips = "/".join(str(tally.flips[p]) for p in PRESETS)
+        print(
+            f"{name} dom {tally.pages} {tally.judged} - {tally.stage_one} "
+            f"{tally.max_diff:.3g} {flips}",
+            flush=True,
+        )
+
+
+def gold_less_texts(name: str, renderer: str) -> Iterator[str]:
+    """Rendered texts of the records of `name` that have no gold (the loader skips them)."""
+    with gzip.open(dataset_path(name), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line) if line.strip() else {}
+            if record and not isinstance(record.get("gold"), str):
+                yield render(renderer, record["html"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rev", default=BASE_REVISION)
     parser.add_argument("--datasets", default="")
     parser.add_argument("--renderers", default="innertext,soup")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--dom", action="store_true", help="check the DOM block model instead")
+    parser.add_argument(
+        "--without-gold",
+        action="store_true",
+        help="check the records the dataset loader skips (no gold), rendered here",
+    )
     args = parser.parse_args()
     ref_features, ref_line_model = reference_modules(args.rev)
     ref_model = ref_line_model.load_model(
@@ -141,19 +204,31 @@ def main() -> None:
     original = ModelFilter.propose
 
     def capture(self: ModelFilter, document: Document, draft: Draft) -> Any:
-        if document.origin == TEXT:
+        if document.origin == (DOM if args.dom else TEXT):
             captured.append((document, draft))
         return original(self, document, draft)
 
     ModelFilter.propose = capture  # type: ignore[method-assign]
     names = args.datasets.split(",") if args.datasets else dataset_names()
+    if args.dom:
+        dom_model = ref_line_model.load_model(
+            ROOT / "cleaner" / "models" / "dom.npz", ref_features.FEATURE_NAMES + DOM_EXTRA
+        )
+        print("dataset mode pages judged - stage1_differing max|dp| flips(prec/bal/rec)")
+        run_dom(names, dom_model, captured)
+        return
     print("dataset renderer pages judged differing stage1_differing max|dp| flips(prec/bal/rec)")
     for name in names:
         for renderer in args.renderers.split(","):
             tally = Tally()
-            for page in rendered_pages(name, renderer, limit=args.limit, processes=1):
+            texts = (
+                gold_less_texts(name, renderer)
+                if args.without_gold
+                else (p.text for p in rendered_pages(name, renderer, limit=args.limit, processes=1))
+            )
+            for text in texts:
                 captured.clear()
-                cleaner.explain_text(page.text)
+                cleaner.explain_text(text)
                 tally.pages += 1
                 compare(captured, ref_features, ref_model, tally)
             flips = "/".join(str(tally.flips[p]) for p in PRESETS)

@@ -2,8 +2,8 @@
 
 use cleaner_core::features::{self, Languages, PageFeatures};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyByteArray;
+use pyo3::types::{PyByteArray, PyString};
+use std::borrow::Cow;
 
 /// Little-endian bytes of numbers, for `np.frombuffer` (a bytearray: the arrays stay
 /// writable, as numpy-built ones were).
@@ -34,6 +34,33 @@ pub fn to_python<'py>(py: Python<'py>, page: &PageFeatures) -> FeatureBytes<'py>
         le_bytes(py, &page.hash_rows, i64::to_le_bytes),
         le_bytes(py, &page.hash_buckets, i64::to_le_bytes),
     )
+}
+
+/// The UTF-8 of each text, borrowed from Python where it can be. A lone surrogate (text
+/// decoded with `surrogateescape`) has no UTF-8: it becomes U+FFFD, one character for one,
+/// which every feature treats alike (neither is space, cased, a digit nor ASCII).
+pub fn utf8<'a>(texts: &'a [Bound<'_, PyString>]) -> PyResult<Vec<Cow<'a, str>>> {
+    texts
+        .iter()
+        .map(|text| match text.to_str() {
+            Ok(text) => Ok(Cow::Borrowed(text)),
+            Err(_) => replace_surrogates(text).map(Cow::Owned),
+        })
+        .collect()
+}
+
+/// `text` with each lone surrogate replaced by U+FFFD, via UTF-16 (PyO3's lossy conversion
+/// would give three replacement characters per surrogate, one per byte).
+fn replace_surrogates(text: &Bound<'_, PyString>) -> PyResult<String> {
+    let bytes: Vec<u8> = text
+        .call_method1("encode", ("utf-16-le", "surrogatepass"))?
+        .extract()?;
+    let units = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    Ok(char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{fffd}'))
+        .collect())
 }
 
 /// Which lines a rule cut, as one flag per line.
@@ -69,21 +96,27 @@ impl Featurizer {
     fn page_features<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<PyBackedStr>,
+        texts: Vec<Bound<'py, PyString>>,
         removed: Vec<bool>,
         cut: Vec<usize>,
         words: bool,
-    ) -> FeatureBytes<'py> {
+    ) -> PyResult<FeatureBytes<'py>> {
+        let texts = utf8(&texts)?;
         let page = py.detach(|| {
             let cut = cut_flags(texts.len(), &cut);
             features::page_features(&texts, &removed, &cut, &self.languages, words)
         });
-        to_python(py, &page)
+        Ok(to_python(py, &page))
     }
 
     /// The page language guessed from these lines' stop words (None: no list fits).
-    fn guess_language(&self, py: Python<'_>, texts: Vec<PyBackedStr>) -> Option<String> {
-        py.detach(|| {
+    fn guess_language(
+        &self,
+        py: Python<'_>,
+        texts: Vec<Bound<'_, PyString>>,
+    ) -> PyResult<Option<String>> {
+        let texts = utf8(&texts)?;
+        Ok(py.detach(|| {
             let lowers: Vec<String> = texts.iter().map(|t| features::pystr::lower(t)).collect();
             let words: Vec<Vec<&str>> = lowers
                 .iter()
@@ -91,7 +124,7 @@ impl Featurizer {
                 .collect();
             let lang = self.languages.guess(&words)?;
             self.languages.name(lang).map(str::to_owned)
-        })
+        }))
     }
 }
 

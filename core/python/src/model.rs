@@ -6,10 +6,9 @@ use cleaner_core::model::{
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyByteArray;
+use pyo3::types::{PyByteArray, PyString};
 
-use crate::features::{cut_flags, le_bytes, Featurizer};
+use crate::features::{cut_flags, le_bytes, utf8, Featurizer};
 
 fn value_error(error: ModelError) -> PyErr {
     PyValueError::new_err(error.0)
@@ -218,11 +217,12 @@ impl CoreModel {
         &self,
         py: Python<'py>,
         featurizer: &Featurizer,
-        texts: Vec<PyBackedStr>,
+        texts: Vec<Bound<'py, PyString>>,
         removed: Vec<bool>,
         cut: Vec<usize>,
         min_words: i64,
     ) -> PyResult<(Vec<usize>, i64, Bound<'py, PyByteArray>)> {
+        let texts = utf8(&texts)?;
         let (lines, words, probability) = py
             .detach(|| {
                 let cut = cut_flags(texts.len(), &cut);

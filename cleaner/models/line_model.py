@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.config import PRESETS
 from cleaner.models.trees import TreeStage
 from cleaner.pipeline import Draft

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.text.features import PageFeatures
 
 

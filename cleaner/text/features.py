@@ -31,7 +31,7 @@ from importlib import resources
 
 import numpy as np
 
-from cleaner import _core
+import cleaner._core as _core
 from cleaner.document import Document
 from cleaner.pipeline import Draft
 

@@ -69,16 +69,22 @@ class ModelFilter:
         self.digits = digits
         self.spare_best = spare_best
 
-    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+    def _judge(self, document: Document, draft: Draft) -> tuple[Sequence[int], np.ndarray] | None:
+        """Each row's line and content probability, or None when the model abstains (a page
+        of fewer than `MIN_PAGE_WORDS` words)."""
         if self.features is None:
             lines, words, probability = self.model.judge_text(draft, MIN_PAGE_WORDS)
-        else:
-            features = self.features(document, draft)
-            lines, words = features.lines, features.word_count() if features.lines else 0
-            if lines and words >= MIN_PAGE_WORDS:
-                probability = self.model.content_probability(features)
-        if not lines or words < MIN_PAGE_WORDS:
+            return (lines, probability) if lines and words >= MIN_PAGE_WORDS else None
+        features = self.features(document, draft)
+        if not features.lines or features.word_count() < MIN_PAGE_WORDS:
+            return None
+        return features.lines, self.model.content_probability(features)
+
+    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+        judged = self._judge(document, draft)
+        if judged is None:
             return ()
+        lines, probability = judged
         removed = draft.removed
         threshold, digits = self.threshold, self.digits
         spared = self._spared(lines, probability, removed)

@@ -43,8 +43,10 @@ DEFAULT_MODEL_FILE = "default.npz"
 # Array names of a tree stage one in the npz file (`TreeStage.arrays`).
 TREE_PREFIX = "tree_"
 
+# The revision constants describe what the core computes (core/src/model/revision.rs, the
+# single implementation); the tests check that the names and the core's columns agree.
 # Stage-one logits beyond this are as sure as it gets (probability 1e-7 or 1 - 1e-7).
-LOGIT_CLIP = 16.0  # the revision constants are the core's (core/src/model/revision.rs)
+LOGIT_CLIP = 16.0
 # Revision windows: radius in lines of the stage-one score averages a line's verdict uses.
 REVISION_WINDOWS = (1, 3, 8, 20)
 REVISION_OFFSETS = (-2, -1, 1, 2)

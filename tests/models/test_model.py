@@ -287,3 +287,11 @@ def test_core_features_follow_python_string_semantics() -> None:
     assert column["title_ratio"][4] == 1.0  # "ǅemal".istitle(): a titlecase letter
     assert column["all_upper"] == [0, 0, 0, 0, 0]
     assert column["log_chars"][0] == np.log1p(np.float32(len(lines[0])), dtype=np.float32)
+
+
+def test_python_names_match_the_core_columns() -> None:
+    import cleaner._core as core
+
+    assert len(REVISION_FEATURES) == core.REVISION_WIDTH
+    assert tuple(core.feature_names()) == FEATURE_NAMES
+    assert FEATURE_NAMES.index("position") == 64 and FEATURE_NAMES[20] == "log_words@-2"

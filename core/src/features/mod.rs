@@ -9,6 +9,7 @@
 pub mod languages;
 pub mod numeric;
 pub mod pystr;
+mod unicode_tables;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -251,7 +252,7 @@ fn shape_row(
         flag(pystr::is_upper(text)),
         minimum_f32(digits / n_words, 1.0),
         flag(BULLETS.contains(&first)),
-        flag(first.is_lowercase()),
+        flag(pystr::is_lower(first)),
         flag(pystr::is_digit(first)),
         flag(SEPARATORS.iter().any(|s| text.contains(s))),
         flag(LINK_MARKS.iter().any(|s| text.contains(s))),

@@ -1,5 +1,6 @@
 """Write unicode_tables.rs: the characters for which Python's `str.isdigit`, `str.islower`
-and `str.isupper` hold, and the titlecase letters, from this Python's Unicode database.
+and `str.isupper` hold, those `str.lower` changes, and the titlecase letters, from this
+Python's Unicode database.
 
     python core/src/features/gen_tables.py > core/src/features/unicode_tables.rs
 
@@ -40,5 +41,7 @@ print()
 table("DIGIT", "`str.isdigit` (Numeric_Type Digit or Decimal).", str.isdigit)
 table("LOWER", "`str.islower` of one character (the Lowercase property).", str.islower)
 table("UPPER", "`str.isupper` of one character (the Uppercase property).", str.isupper)
+table("LOWERED", "Characters `str.lower` changes (newer Unicode lowers more).",
+      lambda c: c.lower() != c)
 table("TITLE", "Titlecase letters (`Lt`), which `str.istitle` treats as capitals.",
       lambda c: unicodedata.category(c) == "Lt")

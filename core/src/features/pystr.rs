@@ -7,7 +7,7 @@
 //! Unicode 14, not in 16), and Rust has no `isdigit` or titlecase test. Whitespace is
 //! Python's (`lines::is_py_space`).
 
-use super::unicode_tables::{DIGIT, LOWER, TITLE, UPPER};
+use super::unicode_tables::{DIGIT, LOWER, LOWERED, TITLE, UPPER};
 use crate::lines::is_py_space;
 
 fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
@@ -59,12 +59,27 @@ pub fn strip_chars<'a>(text: &'a str, chars: &[char]) -> &'a str {
 }
 
 /// Python's `str.lower()`: full case mapping, final sigma included (Rust's `to_lowercase`
-/// implements the same rules).
+/// implements the same rules). Characters Python's Unicode does not lower (letters added
+/// since) stay as they are; such a line is lowered character by character.
 pub fn lower(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    text.to_lowercase()
+    let newer = |c: char| !c.is_ascii() && !in_ranges(&LOWERED, c) && c.to_lowercase().ne([c]);
+    if !text.chars().any(newer) {
+        return text.to_lowercase();
+    }
+    text.chars()
+        .flat_map(|c| {
+            let keep = c.is_ascii() || in_ranges(&LOWERED, c);
+            let lowered: Vec<char> = if keep {
+                c.to_lowercase().collect()
+            } else {
+                vec![c]
+            };
+            lowered
+        })
+        .collect()
 }
 
 /// Python's `str.istitle()`: capitals only after uncased characters, small letters only
@@ -124,5 +139,6 @@ mod tests {
         assert_eq!(strip("\u{3000} x \u{85}"), "x");
         assert_eq!(strip_chars("«(hi)»", &['«', '»', '(', ')']), "hi");
         assert_eq!(lower("ΟΔΟΣ İ"), "οδος i\u{307}");
+        assert_eq!(lower("A\u{a7cb}É"), "a\u{a7cb}é"); // Unicode 16's Ɤ: not lowered in 14
     }
 }

@@ -3,7 +3,7 @@
 //! The lists come from Python (`models/stopwords.json`, read once there), in the file's
 //! order: ties between languages go to the one seen first, as with Python's `Counter`.
 
-use std::collections::{HashMap, HashSet};
+use super::fxhash::{FxMap, FxSet};
 
 /// How many words of a page are enough to guess its language from stop words.
 pub const LANGUAGE_SAMPLE_WORDS: usize = 2000;
@@ -14,8 +14,8 @@ pub const LANGUAGE_MIN_SHARE: f64 = 0.04;
 #[derive(Debug, Default, Clone)]
 pub struct Languages {
     names: Vec<String>,
-    stops: Vec<HashSet<String>>,
-    languages_of: HashMap<String, Vec<usize>>,
+    stops: Vec<FxSet<String>>,
+    languages_of: FxMap<String, Vec<usize>>,
 }
 
 impl Languages {
@@ -41,7 +41,7 @@ impl Languages {
     }
 
     /// The stop words of language `index` (None: unknown language, no stop words).
-    pub fn stops(&self, index: Option<usize>) -> Option<&HashSet<String>> {
+    pub fn stops(&self, index: Option<usize>) -> Option<&FxSet<String>> {
         index.and_then(|index| self.stops.get(index))
     }
 

@@ -6,6 +6,7 @@
 //! means, and numpy's pairwise summation where a column is summed (`numeric`). Training and
 //! serving both call this code, so they cannot drift apart.
 
+mod fxhash;
 pub mod languages;
 pub mod numeric;
 pub mod pystr;
@@ -224,7 +225,7 @@ fn shape_row(
     text: &str,
     lower: &str,
     lower_words: &[&str],
-    stops: Option<&std::collections::HashSet<String>>,
+    stops: Option<&fxhash::FxSet<String>>,
     cut: bool,
     repeated: bool,
 ) -> [f32; N_LINE] {

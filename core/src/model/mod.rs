@@ -190,15 +190,23 @@ fn check_dense(dense: &[f32], width: usize, needed: usize) -> Result<usize, Mode
     Ok(dense.len() / width)
 }
 
-/// Boosted trees as flat arrays (`cleaner.models.trees.TreeStage`): a split sends a row left
-/// when its value is <= the threshold; a leaf is its own child; the logit is the bias plus
-/// one leaf value per tree.
+/// One node of a tree: a split sends a row left when its value is <= `threshold`; a leaf
+/// (`leaf`) is its own child and carries `value`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    threshold: f64,
+    feature: usize,
+    left: usize,
+    right: usize,
+    value: f32,
+    leaf: bool,
+}
+
+/// Boosted trees as flat arrays (`cleaner.models.trees.TreeStage`): the logit is the bias
+/// plus one leaf value per tree.
 #[derive(Debug, Clone)]
 pub struct TreeStage {
-    feature: Vec<usize>,
-    threshold: Vec<f64>,
-    children: Vec<usize>,
-    value: Vec<f32>,
+    nodes: Vec<Node>,
     roots: Vec<usize>,
     depth: usize,
     bias: f64,
@@ -216,29 +224,51 @@ impl TreeStage {
         depth: usize,
         bias: f64,
     ) -> Result<Self, ModelError> {
-        let nodes = feature.len();
-        if threshold.len() != nodes || value.len() != nodes || children.len() != 2 * nodes {
+        let count = feature.len();
+        if threshold.len() != count || value.len() != count || children.len() != 2 * count {
             return fail("tree arrays disagree on the number of nodes");
         }
-        let index =
-            |values: Vec<i64>, bound: usize, what: &str| -> Result<Vec<usize>, ModelError> {
-                values
-                    .into_iter()
-                    .map(|v| match usize::try_from(v) {
-                        Ok(v) if v < bound => Ok(v),
-                        _ => fail(format!("tree {what} {v} is out of range")),
-                    })
-                    .collect()
-            };
-        let feature = index(feature, usize::MAX, "feature")?;
-        let width = feature.iter().map(|&f| f + 1).max().unwrap_or(0);
-        let children = index(children, nodes, "child")?;
-        let roots = index(roots, nodes, "root")?;
+        let index = |v: i64, bound: usize, what: &str| -> Result<usize, ModelError> {
+            match usize::try_from(v) {
+                Ok(v) if v < bound => Ok(v),
+                _ => fail(format!("tree {what} {v} is out of range")),
+            }
+        };
+        let mut nodes = Vec::with_capacity(count);
+        for (at, ((&f, &t), (&v, pair))) in feature
+            .iter()
+            .zip(&threshold)
+            .zip(value.iter().zip(children.chunks_exact(2)))
+            .enumerate()
+        {
+            let (left, right) = (
+                index(pair[0], count, "child")?,
+                index(pair[1], count, "child")?,
+            );
+            let feature = index(f, usize::MAX, "feature")?;
+            let leaf = left == at && right == at;
+            nodes.push(Node {
+                threshold: t,
+                feature,
+                left,
+                right,
+                value: v,
+                leaf,
+            });
+        }
+        let roots = roots
+            .into_iter()
+            .map(|r| index(r, count, "root"))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Leaves need no column: only splits say how wide a row must be.
+        let width = nodes
+            .iter()
+            .filter(|n| !n.leaf)
+            .map(|n| n.feature + 1)
+            .max()
+            .unwrap_or(0);
         Ok(TreeStage {
-            feature,
-            threshold,
-            children,
-            value,
+            nodes,
             roots,
             depth,
             bias,
@@ -246,33 +276,51 @@ impl TreeStage {
         })
     }
 
-    /// Logit of each row of `dense` (float64, as numpy sums the leaves).
+    /// The node a row reaches in `depth` steps from `root` (a leaf stays put, so stopping at
+    /// one early changes nothing).
+    fn walk(&self, row: &[f32], root: usize) -> Option<&Node> {
+        let mut node = self.nodes.get(root)?;
+        for _ in 0..self.depth {
+            if node.leaf {
+                break;
+            }
+            // The float32 feature against the float64 threshold, as numpy compared them.
+            let x = f64::from(row.get(node.feature).copied().unwrap_or(0.0));
+            let next = if x > node.threshold {
+                node.right
+            } else {
+                node.left
+            };
+            node = self.nodes.get(next)?;
+        }
+        Some(node)
+    }
+
+    /// Logit of each row of `dense` (float64, as numpy sums the leaves). Tree by tree over
+    /// all rows, so one tree's nodes stay in cache while the rows walk it.
     pub fn logits(&self, dense: &[f32], width: usize) -> Result<Logits, ModelError> {
         let rows = check_dense(dense, width, self.width)?;
-        let mut leaves = vec![0.0f64; self.roots.len()];
-        let mut values = Vec::with_capacity(rows);
-        for row in dense.chunks_exact(width.max(1)).take(rows) {
-            for (leaf, &root) in leaves.iter_mut().zip(&self.roots) {
-                let mut node = root;
-                for _ in 0..self.depth {
-                    // Indices were checked in `new` and the width above; `get` keeps any
-                    // mistake a wrong score rather than a panic.
-                    let x = row
-                        .get(self.feature.get(node).copied().unwrap_or(0))
-                        .copied()
-                        .unwrap_or(0.0);
-                    let right =
-                        f64::from(x) > self.threshold.get(node).copied().unwrap_or(f64::INFINITY);
-                    node = self
-                        .children
-                        .get(2 * node + usize::from(right))
-                        .copied()
-                        .unwrap_or(node);
+        let trees = self.roots.len();
+        let mut leaves = vec![0.0f64; rows * trees];
+        for (tree, &root) in self.roots.iter().enumerate() {
+            for (row, values) in dense.chunks_exact(width.max(1)).take(rows).enumerate() {
+                if let Some(slot) = leaves.get_mut(row * trees + tree) {
+                    *slot = self
+                        .walk(values, root)
+                        .map_or(0.0, |node| f64::from(node.value));
                 }
-                *leaf = f64::from(self.value.get(node).copied().unwrap_or(0.0));
             }
-            values.push(pairwise_f64(&leaves) + self.bias);
         }
+        let values = leaves
+            .chunks_exact(trees.max(1))
+            .map(|row| pairwise_f64(row) + self.bias)
+            .collect::<Vec<_>>();
+        // No trees: every row scores the bias.
+        let values = if trees == 0 {
+            vec![self.bias; rows]
+        } else {
+            values
+        };
         Ok(Logits { values, wide: true })
     }
 }

@@ -13,7 +13,7 @@ shows how close the call was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from cleaner.document import DOM, EXTRACT, Document, Removal
 from cleaner.models.dom_model import dom_features
 from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft
-from cleaner.text.features import PageFeatures, page_features
+from cleaner.text.features import PageFeatures
 
 LEARNED_FILTER_NAME = "model"
 # Below this many words (in the lines the rules leave) the model abstains: its evidence is
@@ -35,21 +35,18 @@ MIN_PAGE_WORDS = 40
 SPARE_BEST_MARGIN = 0.1
 
 
-# How a learned filter turns a page into model rows: the text line features by default; the
-# DOM block model (HTML `fast` backend) passes its own, which add what the DOM knows.
+# How a learned filter turns a page into model rows: the text line features by default (in
+# one core call with the model, `LineModel.judge_text`); the DOM block model (HTML `fast`
+# backend) passes its own, which add what the DOM knows.
 FeatureFn = Callable[[Document, Draft], PageFeatures]
-
-
-def _without_words(document: Document, draft: Draft) -> PageFeatures:
-    return page_features(document, draft, words=False)
 
 
 class ModelFilter:
     """Removes the lines one model scores below the preset's threshold.
 
-    `features` computes the model's rows (default: the line features, with hashed words
-    only if the model reads them), `label` names the model in each reason, and `digits` is
-    how many decimals the reason shows (a threshold of 0.001 needs three). With
+    `features` computes the model's rows (default: the line features, computed with the
+    probabilities in one core call), `label` names the model in each reason, and `digits`
+    is how many decimals the reason shows (a threshold of 0.001 needs three). With
     `spare_best` it never empties a page: when every line left would go, those within
     `spare_best` of the highest probability stay."""
 
@@ -67,24 +64,33 @@ class ModelFilter:
         self.model = model
         self.preset = preset
         self.threshold = model.threshold(preset)
-        if features is None:
-            features = page_features if model.uses_words else _without_words
         self.features = features
         self.label = label
         self.digits = digits
         self.spare_best = spare_best
 
-    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+    def _judge(self, document: Document, draft: Draft) -> tuple[Sequence[int], np.ndarray] | None:
+        """Each row's line and content probability, or None when the model abstains (a page
+        of fewer than `MIN_PAGE_WORDS` words)."""
+        if self.features is None:
+            lines, words, probability = self.model.judge_text(draft, MIN_PAGE_WORDS)
+            return (lines, probability) if lines and words >= MIN_PAGE_WORDS else None
         features = self.features(document, draft)
         if not features.lines or features.word_count() < MIN_PAGE_WORDS:
+            return None
+        return features.lines, self.model.content_probability(features)
+
+    def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
+        judged = self._judge(document, draft)
+        if judged is None:
             return ()
-        probability = self.model.content_probability(features)
+        lines, probability = judged
         removed = draft.removed
         threshold, digits = self.threshold, self.digits
-        spared = self._spared(features, probability, removed)
+        spared = self._spared(lines, probability, removed)
         proposals = []
         for row in np.flatnonzero(probability < threshold).tolist():
-            line = features.lines[row]
+            line = lines[row]
             if removed[line] or row in spared:
                 continue
             score = round(float(probability[row]), 3)
@@ -96,13 +102,13 @@ class ModelFilter:
         return proposals
 
     def _spared(
-        self, features: PageFeatures, probability: np.ndarray, removed: tuple[bool, ...]
+        self, lines: Sequence[int], probability: np.ndarray, removed: tuple[bool, ...]
     ) -> frozenset[int]:
         """Rows kept although below the threshold: with `spare_best`, when no row the rules
         left reaches the threshold, those within `spare_best` of the best of them."""
         if self.spare_best is None:
             return frozenset()
-        live = [row for row, line in enumerate(features.lines) if not removed[line]]
+        live = [row for row, line in enumerate(lines) if not removed[line]]
         if not live:
             return frozenset()
         best = float(probability[live].max())

@@ -6,7 +6,8 @@ hashed words too (`LinearStage`, the DOM block model). Stage two *revises* that 
 the stage-one scores around the line (the jusText idea of re-deciding a block from its
 neighbours, learned instead of hand-set): a short line between two confident paragraphs is
 kept, a paragraph-like line after the last stretch of content is dropped. Stage two is
-linear; inference is a few numpy operations per page.
+linear. Inference runs in the native core (core/src/model), which follows numpy's float32
+arithmetic; the classes here hold the weights and are what training fits.
 
 The weights live in one ``.npz`` file read with ``allow_pickle=False``: plain arrays and a
 JSON header, nothing executable. A model file says which features it was trained on; loading
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -26,15 +27,15 @@ from typing import Any
 
 import numpy as np
 
+import cleaner._core as _core
 from cleaner.config import PRESETS
 from cleaner.models.trees import TreeStage
+from cleaner.pipeline import Draft
 from cleaner.text.features import (
     FEATURE_NAMES,
     HASH_BUCKETS,
-    LINE_FEATURES,
     PageFeatures,
-    shift,
-    window_mean,
+    featurizer,
 )
 
 MODEL_FORMAT = 2  # 2: logits clipped before revision; rows are the lines to be output
@@ -42,6 +43,8 @@ DEFAULT_MODEL_FILE = "default.npz"
 # Array names of a tree stage one in the npz file (`TreeStage.arrays`).
 TREE_PREFIX = "tree_"
 
+# The revision constants describe what the core computes (core/src/model/revision.rs, the
+# single implementation); the tests check that the names and the core's columns agree.
 # Stage-one logits beyond this are as sure as it gets (probability 1e-7 or 1 - 1e-7).
 LOGIT_CLIP = 16.0
 # Revision windows: radius in lines of the stage-one score averages a line's verdict uses.
@@ -69,10 +72,6 @@ REVISION_FEATURES = (
 # times its words. 0.5 finds the block a neutral reader would call the page's text, 0.8
 # only its confident core (comments and teaser blurbs usually fall outside that).
 MAIN_REGION_OFFSETS = (0.5, 0.8)
-_LOG_WORDS = LINE_FEATURES.index("log_words")
-_RULE_CUT = LINE_FEATURES.index("rule_cut")
-_PROSE = LINE_FEATURES.index("prose")
-_POSITION = FEATURE_NAMES.index("position")
 
 # Presets: the probability of being content below which a line is removed. "precision"
 # removes only lines the model is sure about (keeps more article), "recall" removes more
@@ -92,71 +91,32 @@ def bin_indices(columns: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return (columns[:, :, None] > edges[None, :, :]).sum(axis=2)
 
 
-def binned_sum(columns: np.ndarray, edges: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per row, the sum over columns of the weight of the bin the value falls in."""
-    bins = bin_indices(columns, edges)
-    return weights[np.arange(columns.shape[1]), bins].sum(axis=1)
-
-
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function, clipped so that extreme logits neither overflow nor warn."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-def _window_max(column: np.ndarray, radius: int) -> np.ndarray:
-    stacked = [column] + [shift(column, o, -30.0) for o in range(-radius, radius + 1) if o]
-    return np.max(np.stack(stacked), axis=0)
+def _bytes(array: np.ndarray, dtype: str) -> bytes:
+    return np.ascontiguousarray(array, dtype).tobytes()
 
 
-def main_region(gain: np.ndarray) -> tuple[int, int]:
-    """Rows [start, end) of the contiguous run with the largest total `gain` (the
-    maximum-subarray answer, vectorised with cumulative sums), as in body-text extraction:
-    an article is one stretch of text, and what lies outside it is furniture."""
-    totals = np.concatenate(([0.0], np.cumsum(gain)))
-    lowest_before = np.minimum.accumulate(totals)
-    end = int(np.argmax(totals - lowest_before))
-    start = int(np.argmin(totals[: end + 1]))
-    return start, end
-
-
-def _region_columns(probability: np.ndarray, words: np.ndarray, offset: float) -> list[np.ndarray]:
-    start, end = main_region((probability - offset) * words)
-    index = np.arange(len(probability))
-    inside = (index >= start) & (index < end)
-    before = np.log1p(np.maximum(start - index, 0))
-    after = np.log1p(np.maximum(index - end + 1, 0))
-    return [inside.astype(np.float64), before, after]
+def _logits(raw: bytearray, wide: bool) -> np.ndarray:
+    """Logits from the core: float64, or float32 where numpy would have stayed float32."""
+    values = np.frombuffer(raw, "<f8")
+    return values if wide else values.astype(np.float32)
 
 
 def revision_columns(score: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """Stage-two inputs from stage-one logits `score` and the page's dense features.
+    """Stage-two inputs from stage-one logits `score` and the page's dense features, one
+    column per name in `REVISION_FEATURES` (computed by the core, as serving does).
 
     Logits are clipped first: stage two averages them over windows, and one extreme line
     must not decide its neighbours' fate (a probability of 1e-9 says no more than 1e-7).
     """
-    score = np.clip(score, -LOGIT_CLIP, LOGIT_CLIP)
-    words = np.expm1(dense[:, _LOG_WORDS].astype(np.float64))
-    probability = sigmoid(score)
-    content_words = probability * words
-    total = float(content_words.sum()) or 1.0
-    before = np.cumsum(content_words) - content_words
-    after = total - before - content_words
-    columns = [
-        score,
-        *(shift(score, offset, -5.0) for offset in REVISION_OFFSETS),
-        *(window_mean(score, radius) for radius in REVISION_WINDOWS),
-        _window_max(score, 2),
-        before / total,
-        after / total,
-        np.log1p(after),
-        dense[:, _RULE_CUT],
-        dense[:, _PROSE],
-        dense[:, _LOG_WORDS],
-        dense[:, _POSITION],
-    ]
-    for offset in MAIN_REGION_OFFSETS:
-        columns.extend(_region_columns(probability, words, offset))
-    return np.column_stack(columns).astype(np.float32)
+    score = np.asarray(score)
+    wide = score.dtype != np.float32
+    raw = _core.revision_columns(_bytes(score, "<f8"), wide, _bytes(dense, "<f4"), dense.shape[1])
+    return np.frombuffer(raw, "<f4").reshape(len(score), len(REVISION_FEATURES))
 
 
 @dataclass(frozen=True)
@@ -172,17 +132,21 @@ class LinearStage:
     hash_weights: np.ndarray
     bias: float
 
+    @cached_property
+    def core(self) -> _core.CoreStage:
+        """The stage in the native core, built on first use."""
+        return _core.CoreStage.linear(_linear_bytes(self))
+
     def logits(self, columns: np.ndarray, features: PageFeatures | None = None) -> np.ndarray:
-        """Logit of each row of `columns`; with `features`, plus its hashed words' weights."""
-        result = columns @ self.weights + self.bias
-        result = result + binned_sum(columns, self.edges, self.bin_weights)
-        if features is not None and len(self.hash_weights):
-            result = result + np.bincount(
-                features.hash_rows,
-                weights=self.hash_weights[features.hash_buckets],
-                minlength=len(features.lines),
-            )
-        return result
+        """Logit of each row of `columns`; with `features`, plus its hashed words' weights
+        (float64 then, float32 without, as numpy computed them)."""
+        dense = np.ascontiguousarray(columns, "<f4")
+        rows = b"" if features is None else _bytes(features.hash_rows, "<i8")
+        buckets = b"" if features is None else _bytes(features.hash_buckets, "<i8")
+        raw, wide = self.core.logits(
+            dense.tobytes(), dense.shape[1], rows, buckets, features is not None
+        )
+        return _logits(raw, wide)
 
 
 @dataclass(frozen=True)
@@ -205,12 +169,32 @@ class LineModel:
         each row (linear), or from the dense features alone (trees)."""
         return self.first.logits(features.dense, features)
 
+    @cached_property
+    def core(self) -> _core.CoreModel:
+        """Both stages in the native core, built once per model: serving scores there."""
+        return _core.CoreModel(self.first.core, self.revision.core)
+
     def content_probability(self, features: PageFeatures) -> np.ndarray:
-        """Probability that each row of `features` is article content."""
+        """Probability (float32) that each row of `features` is article content."""
         if not features.lines:
-            return np.zeros(0)
-        columns = revision_columns(self.first_stage(features), features.dense)
-        return sigmoid(self.revision.logits(columns))
+            return np.zeros(0, np.float32)
+        dense = np.ascontiguousarray(features.dense, dtype="<f4")
+        raw = self.core.probability(
+            dense.tobytes(),
+            dense.shape[1],
+            np.asarray(features.hash_rows, "<i8").tobytes(),
+            np.asarray(features.hash_buckets, "<i8").tobytes(),
+        )
+        return np.frombuffer(raw, "<f4")
+
+    def judge_text(self, draft: Draft, min_words: int) -> tuple[tuple[int, ...], int, np.ndarray]:
+        """The text path of the learned filter in one core call: the draft's output lines,
+        their word count and, when it reaches `min_words`, each line's content probability
+        (features never cross into Python)."""
+        lines, words, raw = self.core.judge_text(
+            featurizer(), list(draft.texts), list(draft.removed), sorted(draft.cut), min_words
+        )
+        return tuple(lines), words, np.frombuffer(raw, "<f4")
 
     def threshold(self, preset: str) -> float:
         """Content probability below which a line goes, for preset `preset`."""
@@ -253,6 +237,13 @@ class LineModel:
         }
         with path.open("wb") as stream:
             np.savez_compressed(stream, **payload)
+
+
+def _linear_bytes(stage: LinearStage) -> tuple[bytes, bytes, bytes, bytes, float]:
+    """A linear stage's arrays as little-endian float32 bytes for the core, and its bias."""
+    arrays = (stage.weights, stage.edges, stage.bin_weights, stage.hash_weights)
+    weights, edges, bins, hashes = (np.asarray(a, "<f4").tobytes() for a in arrays)
+    return weights, edges, bins, hashes, float(stage.bias)
 
 
 def load_model(

@@ -4,7 +4,9 @@
 //! runs per line or per element of every page lives here, so one implementation serves
 //! cleaning and training alike. `core/python` only converts types.
 
+pub mod features;
 pub mod fuzzing;
 pub mod html;
 pub mod lines;
+pub mod model;
 pub mod rules;

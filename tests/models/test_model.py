@@ -265,3 +265,33 @@ def test_a_model_file_can_be_passed_by_path(tmp_path: Path) -> None:
     _tiny_model({"precision": 0.0, "balanced": 0.0, "recall": 0.0}).save(path)
     # threshold 0: the model removes nothing, so only the rules act
     assert cleaner.Cleaner(model=path).clean(ARTICLE) == cleaner.Cleaner(model=None).clean(ARTICLE)
+
+
+def test_features_survive_lone_surrogates() -> None:
+    # Text decoded with surrogateescape has no UTF-8; the core reads each surrogate as one
+    # U+FFFD, so lengths in characters stay those Python counts.
+    document = Document.from_text("caf\udcff au lait\nplain line")
+    features = page_features(document, _draft(document))
+    assert features.lines == (0, 1)
+    assert np.isclose(np.expm1(features.dense[0, FEATURE_NAMES.index("log_chars")]), 12)
+
+
+def test_core_features_follow_python_string_semantics() -> None:
+    lines = ["İstanbul ΟΔΟΣ", "中文字 abc", "a\x1fb c", "²nd place", "ǅemal Ab"]
+    document = Document.from_text("\n".join(lines))
+    dense = page_features(document, _draft(document)).dense
+    words = np.rint(np.expm1(dense[:, FEATURE_NAMES.index("log_words")])).tolist()
+    assert words == [2, 4, 3, 2, 2]  # CJK characters count one each; \x1f splits words
+    column = {name: dense[:, FEATURE_NAMES.index(name)].tolist() for name in FEATURE_NAMES}
+    assert column["starts_digit"] == [0, 0, 0, 1, 0]  # "²".isdigit()
+    assert column["title_ratio"][4] == 1.0  # "ǅemal".istitle(): a titlecase letter
+    assert column["all_upper"] == [0, 0, 0, 0, 0]
+    assert column["log_chars"][0] == np.log1p(np.float32(len(lines[0])), dtype=np.float32)
+
+
+def test_python_names_match_the_core_columns() -> None:
+    import cleaner._core as core
+
+    assert len(REVISION_FEATURES) == core.REVISION_WIDTH
+    assert tuple(core.feature_names()) == FEATURE_NAMES
+    assert FEATURE_NAMES.index("position") == 64 and FEATURE_NAMES[20] == "log_words@-2"

@@ -4,8 +4,10 @@
 
 use pyo3::prelude::*;
 
+mod features;
 mod html;
 mod lines;
+mod model;
 mod rules;
 mod text;
 
@@ -13,6 +15,8 @@ mod text;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     html::register(m)?;
     lines::register(m)?;
+    features::register(m)?;
+    model::register(m)?;
     rules::register(m)?;
     Ok(())
 }

@@ -1,0 +1,454 @@
+//! Inference of the line model (`cleaner.models.line_model`, `cleaner.models.trees`): a first
+//! stage (boosted trees or a linear stage with hashed words) scores each row, a linear
+//! revision stage re-decides each row from the first-stage scores around it.
+//!
+//! The weights come from the model's npz file, read by Python and handed over once. The
+//! arithmetic follows numpy's dtypes and order (float32 features and revision, float64
+//! first-stage logits, pairwise sums), so a tree split sees the value training saw.
+//! Any dense matrix works (row-major float32 plus a width): the DOM block model's rows
+//! start with the text features and add their own columns.
+
+pub mod revision;
+
+use std::fmt;
+
+use crate::features::numeric::{pairwise_f32, pairwise_f64};
+pub use revision::{main_region, revision_columns, REVISION_WIDTH};
+
+/// Quantile bins per column of a linear stage (`BINS` in Python).
+pub const BINS: usize = 8;
+
+/// Why a model or a page cannot be scored: arrays of the wrong shape, indices out of range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError(pub String);
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, ModelError> {
+    Err(ModelError(message.into()))
+}
+
+/// First-stage logits: float64, or float32 values when numpy would have kept float32 (a
+/// linear stage without hashed words), which then go through float32 arithmetic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logits {
+    pub values: Vec<f64>,
+    pub wide: bool,
+}
+
+/// Logistic function in float64, clipped as Python's `sigmoid`.
+pub fn sigmoid_f64(z: f64) -> f64 {
+    1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp())
+}
+
+/// Logistic function on float32 values, in float32 (numpy keeps the dtype).
+pub fn sigmoid_f32(z: f32) -> f32 {
+    1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp())
+}
+
+/// Hashed rows of a page: row `rows[j]` switches on bucket `buckets[j]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Hashes<'a> {
+    pub rows: &'a [i64],
+    pub buckets: &'a [i64],
+}
+
+/// One logistic stage: raw-column weights, per-column quantile edges (`BINS - 1` each) and
+/// bin weights (`BINS` each), hashed-word weights (may be empty) and the bias.
+#[derive(Debug, Clone)]
+pub struct LinearStage {
+    weights: Vec<f32>,
+    edges: Vec<f32>,
+    bin_weights: Vec<f32>,
+    hash_weights: Vec<f32>,
+    bias: f64,
+}
+
+impl LinearStage {
+    pub fn new(
+        weights: Vec<f32>,
+        edges: Vec<f32>,
+        bin_weights: Vec<f32>,
+        hash_weights: Vec<f32>,
+        bias: f64,
+    ) -> Result<Self, ModelError> {
+        let columns = weights.len();
+        if edges.len() != columns * (BINS - 1) || bin_weights.len() != columns * BINS {
+            return fail(format!(
+                "linear stage: {columns} weights need {} edges and {} bin weights, got {} and {}",
+                columns * (BINS - 1),
+                columns * BINS,
+                edges.len(),
+                bin_weights.len()
+            ));
+        }
+        Ok(LinearStage {
+            weights,
+            edges,
+            bin_weights,
+            hash_weights,
+            bias,
+        })
+    }
+
+    /// Columns the stage reads.
+    pub fn width(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Whether the stage has hashed-word weights.
+    pub fn uses_words(&self) -> bool {
+        !self.hash_weights.is_empty()
+    }
+
+    /// Logit of each row of `dense` (row-major, `width` columns, of which the first
+    /// `self.width()` are read); with `hashes`, plus the hashed words' weights.
+    pub fn logits(
+        &self,
+        dense: &[f32],
+        width: usize,
+        hashes: Option<Hashes<'_>>,
+    ) -> Result<Logits, ModelError> {
+        let rows = check_dense(dense, width, self.width())?;
+        let bias = self.bias as f32;
+        let mut binned = vec![0.0f32; self.width()];
+        let mut values = Vec::with_capacity(rows);
+        for row in dense.chunks_exact(width.max(1)).take(rows) {
+            // numpy's float32 matrix product (BLAS); summed in float64 here and rounded
+            // once, within an ulp of BLAS's own order.
+            let dot: f64 = row
+                .iter()
+                .zip(&self.weights)
+                .map(|(&x, &w)| f64::from(x) * f64::from(w))
+                .sum();
+            for (column, (&x, slot)) in row.iter().zip(binned.iter_mut()).enumerate() {
+                let edges = self
+                    .edges
+                    .get(column * (BINS - 1)..(column + 1) * (BINS - 1))
+                    .unwrap_or(&[]);
+                let bin = edges.iter().filter(|&&edge| x > edge).count();
+                *slot = self
+                    .bin_weights
+                    .get(column * BINS + bin)
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+            values.push(f64::from((dot as f32 + bias) + pairwise_f32(&binned)));
+        }
+        let Some(hashes) = hashes.filter(|_| self.uses_words()) else {
+            return Ok(Logits {
+                values,
+                wide: false,
+            });
+        };
+        if hashes.rows.len() != hashes.buckets.len() {
+            return fail("hashed rows and buckets differ in length");
+        }
+        let mut words = vec![0.0f64; rows];
+        for (&row, &bucket) in hashes.rows.iter().zip(hashes.buckets) {
+            let weight = usize::try_from(bucket)
+                .ok()
+                .and_then(|b| self.hash_weights.get(b));
+            let slot = usize::try_from(row).ok().and_then(|r| words.get_mut(r));
+            match (weight, slot) {
+                (Some(&weight), Some(slot)) => *slot += f64::from(weight),
+                _ => return fail(format!("hashed feature ({row}, {bucket}) is out of range")),
+            }
+        }
+        let values = values.iter().zip(&words).map(|(v, w)| v + w).collect();
+        Ok(Logits { values, wide: true })
+    }
+}
+
+/// Rows of `dense`, checking that it is whole rows of `width` columns and that `width`
+/// covers the `needed` columns.
+fn check_dense(dense: &[f32], width: usize, needed: usize) -> Result<usize, ModelError> {
+    if width == 0 {
+        return if dense.is_empty() {
+            Ok(0)
+        } else {
+            fail("dense matrix of width 0")
+        };
+    }
+    if dense.len() % width != 0 {
+        return fail(format!(
+            "dense matrix of {} values is not rows of {width}",
+            dense.len()
+        ));
+    }
+    if width < needed {
+        return fail(format!(
+            "the model reads {needed} columns; the rows have {width}"
+        ));
+    }
+    Ok(dense.len() / width)
+}
+
+/// One node of a tree: a split sends a row left when its value is <= `threshold`; a leaf
+/// (`leaf`) is its own child and carries `value`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    threshold: f64,
+    feature: usize,
+    left: usize,
+    right: usize,
+    value: f32,
+    leaf: bool,
+}
+
+/// Boosted trees as flat arrays (`cleaner.models.trees.TreeStage`): the logit is the bias
+/// plus one leaf value per tree.
+#[derive(Debug, Clone)]
+pub struct TreeStage {
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    depth: usize,
+    bias: f64,
+    width: usize,
+}
+
+impl TreeStage {
+    /// Checks every index once, so scoring never leaves the arrays.
+    pub fn new(
+        feature: Vec<i64>,
+        threshold: Vec<f64>,
+        children: Vec<i64>,
+        value: Vec<f32>,
+        roots: Vec<i64>,
+        depth: usize,
+        bias: f64,
+    ) -> Result<Self, ModelError> {
+        let count = feature.len();
+        if threshold.len() != count || value.len() != count || children.len() != 2 * count {
+            return fail("tree arrays disagree on the number of nodes");
+        }
+        let index = |v: i64, bound: usize, what: &str| -> Result<usize, ModelError> {
+            match usize::try_from(v) {
+                Ok(v) if v < bound => Ok(v),
+                _ => fail(format!("tree {what} {v} is out of range")),
+            }
+        };
+        let mut nodes = Vec::with_capacity(count);
+        for (at, ((&f, &t), (&v, pair))) in feature
+            .iter()
+            .zip(&threshold)
+            .zip(value.iter().zip(children.chunks_exact(2)))
+            .enumerate()
+        {
+            let (left, right) = (
+                index(pair[0], count, "child")?,
+                index(pair[1], count, "child")?,
+            );
+            let feature = index(f, usize::MAX, "feature")?;
+            let leaf = left == at && right == at;
+            nodes.push(Node {
+                threshold: t,
+                feature,
+                left,
+                right,
+                value: v,
+                leaf,
+            });
+        }
+        let roots = roots
+            .into_iter()
+            .map(|r| index(r, count, "root"))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Leaves need no column: only splits say how wide a row must be.
+        let width = nodes
+            .iter()
+            .filter(|n| !n.leaf)
+            .map(|n| n.feature + 1)
+            .max()
+            .unwrap_or(0);
+        Ok(TreeStage {
+            nodes,
+            roots,
+            depth,
+            bias,
+            width,
+        })
+    }
+
+    /// The node a row reaches in `depth` steps from `root` (a leaf stays put, so stopping at
+    /// one early changes nothing).
+    fn walk(&self, row: &[f32], root: usize) -> Option<&Node> {
+        let mut node = self.nodes.get(root)?;
+        for _ in 0..self.depth {
+            if node.leaf {
+                break;
+            }
+            // The float32 feature against the float64 threshold, as numpy compared them.
+            let x = f64::from(row.get(node.feature).copied().unwrap_or(0.0));
+            let next = if x > node.threshold {
+                node.right
+            } else {
+                node.left
+            };
+            node = self.nodes.get(next)?;
+        }
+        Some(node)
+    }
+
+    /// Logit of each row of `dense` (float64, as numpy sums the leaves). Tree by tree over
+    /// all rows, so one tree's nodes stay in cache while the rows walk it.
+    pub fn logits(&self, dense: &[f32], width: usize) -> Result<Logits, ModelError> {
+        let rows = check_dense(dense, width, self.width)?;
+        let trees = self.roots.len();
+        let mut leaves = vec![0.0f64; rows * trees];
+        for (tree, &root) in self.roots.iter().enumerate() {
+            for (row, values) in dense.chunks_exact(width.max(1)).take(rows).enumerate() {
+                if let Some(slot) = leaves.get_mut(row * trees + tree) {
+                    *slot = self
+                        .walk(values, root)
+                        .map_or(0.0, |node| f64::from(node.value));
+                }
+            }
+        }
+        let values = leaves
+            .chunks_exact(trees.max(1))
+            .map(|row| pairwise_f64(row) + self.bias)
+            .collect::<Vec<_>>();
+        // No trees: every row scores the bias.
+        let values = if trees == 0 {
+            vec![self.bias; rows]
+        } else {
+            values
+        };
+        Ok(Logits { values, wide: true })
+    }
+}
+
+/// The first stage: trees (reading dense columns only) or linear (with hashed words).
+#[derive(Debug, Clone)]
+pub enum FirstStage {
+    Trees(TreeStage),
+    Linear(LinearStage),
+}
+
+/// Both stages (`cleaner.models.line_model.LineModel` without its thresholds and header).
+#[derive(Debug, Clone)]
+pub struct LineModel {
+    pub first: FirstStage,
+    pub revision: LinearStage,
+}
+
+impl LineModel {
+    pub fn new(first: FirstStage, revision: LinearStage) -> Result<Self, ModelError> {
+        if revision.width() != REVISION_WIDTH {
+            return fail(format!(
+                "the revision stage has {} weights; it reads {REVISION_WIDTH} columns",
+                revision.width()
+            ));
+        }
+        Ok(LineModel { first, revision })
+    }
+
+    /// Whether stage one reads hashed words (pages for trees need not hash any).
+    pub fn uses_words(&self) -> bool {
+        matches!(&self.first, FirstStage::Linear(stage) if stage.uses_words())
+    }
+
+    /// Stage-one logits of the rows.
+    pub fn first_stage(
+        &self,
+        dense: &[f32],
+        width: usize,
+        hashes: Hashes<'_>,
+    ) -> Result<Logits, ModelError> {
+        match &self.first {
+            FirstStage::Trees(trees) => trees.logits(dense, width),
+            FirstStage::Linear(linear) => linear.logits(dense, width, Some(hashes)),
+        }
+    }
+
+    /// Probability that each row is article content (float32, as numpy's sigmoid of the
+    /// float32 revision logits).
+    pub fn content_probability(
+        &self,
+        dense: &[f32],
+        width: usize,
+        hashes: Hashes<'_>,
+    ) -> Result<Vec<f32>, ModelError> {
+        if dense.is_empty() {
+            return Ok(Vec::new());
+        }
+        let score = self.first_stage(dense, width, hashes)?;
+        let columns = revision_columns(&score, dense, width)?;
+        let logits = self.revision.logits(&columns, REVISION_WIDTH, None)?;
+        Ok(logits
+            .values
+            .iter()
+            .map(|&z| sigmoid_f32(z as f32))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stump() -> TreeStage {
+        // One tree: node 0 splits column 1 at 0.5; node 1 (left) = -1, node 2 (right) = +2.
+        TreeStage::new(
+            vec![1, 0, 0],
+            vec![0.5, f64::INFINITY, f64::INFINITY],
+            vec![1, 2, 1, 1, 2, 2],
+            vec![0.0, -1.0, 2.0],
+            vec![0],
+            1,
+            0.25,
+        )
+        .expect("valid tree")
+    }
+
+    #[test]
+    fn trees_follow_splits() {
+        let logits = stump().logits(&[0.0, 0.4, 0.0, 0.6], 2).expect("scores");
+        assert_eq!(logits.values, [-0.75, 2.25]);
+        assert!(stump().logits(&[0.0], 1).is_err());
+        assert!(
+            TreeStage::new(vec![0], vec![0.0], vec![0, 5], vec![0.0], vec![0], 1, 0.0).is_err()
+        );
+    }
+
+    #[test]
+    fn linear_stage_adds_bins_and_words() {
+        let stage = LinearStage::new(
+            vec![1.0],
+            vec![0.0; 7],
+            (0..8).map(|b| b as f32).collect(),
+            vec![0.5; 4],
+            0.0,
+        )
+        .expect("valid stage");
+        let hashes = Hashes {
+            rows: &[0, 0, 1],
+            buckets: &[1, 2, 3],
+        };
+        let logits = stage.logits(&[1.0, -1.0], 1, Some(hashes)).expect("scores");
+        assert_eq!(logits.values, [1.0 + 7.0 + 1.0, -1.0 + 0.5]);
+        assert!(stage
+            .logits(
+                &[1.0],
+                1,
+                Some(Hashes {
+                    rows: &[3],
+                    buckets: &[0]
+                })
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn sigmoid_is_clipped() {
+        assert_eq!(sigmoid_f32(0.0), 0.5);
+        assert!(sigmoid_f64(1e9) > 0.999_999 && sigmoid_f64(-1e9) > 0.0);
+    }
+}

@@ -42,9 +42,7 @@ FeatureFn = Callable[[Document, Draft], PageFeatures]
 # How a learned filter scores a page in one core call, features and probabilities together:
 # (model, document, draft, min_words) -> (lines, words, probabilities), as
 # `LineModel.judge_text` does for text and `cleaner.models.dom_model.judge_dom` for blocks.
-JudgeFn = Callable[
-    [LineModel, Document, Draft, int], tuple[Sequence[int], int, np.ndarray]
-]
+JudgeFn = Callable[[LineModel, Document, Draft, int], tuple[Sequence[int], int, np.ndarray]]
 
 
 class ModelFilter:

@@ -6,11 +6,11 @@ membership, depth, the block's tag, whether it sits in <article>/<main>, whether
 tokens around it name content or furniture, link density around it) and hashed class/id
 tokens and tag paths, so a model learns `entry-content` and `post-meta` without a rule per
 site. The features are computed by the native core (`cleaner._core`, core/src/dom_features.rs),
-which follows numpy's float32/float64 arithmetic as the numpy code it replaced did; training and
-serving call the same code, and serving gets features and probabilities in one core call. Training (`cleaner.training.train_dom`) reuses `cleaner.training.train_lines`'s linear
-machinery and
-revision stage; the weights ship as `models/dom.npz`, arrays plus a JSON header read with
-`allow_pickle=False`, loaded once per process on first use.
+which follows the float32/float64 arithmetic of the numpy code it replaced: training and
+serving call the same code, and serving gets features and probabilities in one core call.
+Training (`cleaner.training.train_dom`) reuses `cleaner.training.train_lines`'s linear
+machinery and revision stage; the weights ship as `models/dom.npz`, arrays plus a JSON header
+read with `allow_pickle=False`, loaded once per process on first use.
 """
 
 from __future__ import annotations

@@ -20,9 +20,30 @@ pub const CONTENT_WORDS: &[&str] = &[
 ];
 /// Class/id words that name furniture.
 pub const FURNITURE_WORDS: &[&str] = &[
-    "nav", "menu", "footer", "header", "sidebar", "widget", "comment", "comments", "related",
-    "share", "social", "meta", "byline", "tags", "tag", "breadcrumb", "promo", "teaser",
-    "subscribe", "newsletter", "caption", "credit", "author", "date",
+    "nav",
+    "menu",
+    "footer",
+    "header",
+    "sidebar",
+    "widget",
+    "comment",
+    "comments",
+    "related",
+    "share",
+    "social",
+    "meta",
+    "byline",
+    "tags",
+    "tag",
+    "breadcrumb",
+    "promo",
+    "teaser",
+    "subscribe",
+    "newsletter",
+    "caption",
+    "credit",
+    "author",
+    "date",
 ];
 /// Shares of the page's prose words whose deepest holder is a "prose container": the
 /// article's own box, and the larger box around it.
@@ -448,7 +469,11 @@ pub fn dom_features<T: AsRef<str>, S: AsRef<str>>(
     {
         dense.extend_from_slice(line);
         dense.extend_from_slice(block);
-        dense.extend(around.iter().map(|c| c.get(k).copied().unwrap_or(0.0) as f32));
+        dense.extend(
+            around
+                .iter()
+                .map(|c| c.get(k).copied().unwrap_or(0.0) as f32),
+        );
     }
     let (mut hash_rows, mut hash_buckets) = (text.hash_rows, text.hash_buckets);
     if with_words {
@@ -472,7 +497,13 @@ pub fn dom_features<T: AsRef<str>, S: AsRef<str>>(
 mod tests {
     use super::*;
 
-    fn block(chars: usize, links: usize, path: &[&str], tokens: &[&str], ancestors: &[i64]) -> DomBlock<String> {
+    fn block(
+        chars: usize,
+        links: usize,
+        path: &[&str],
+        tokens: &[&str],
+        ancestors: &[i64],
+    ) -> DomBlock<String> {
         DomBlock {
             chars,
             link_chars: links,
@@ -497,9 +528,27 @@ mod tests {
         let prose = "The story of the day is told here in many words, they said.";
         let texts = ["Home", prose, prose];
         let blocks = [
-            block(4, 4, &["html", "body", "nav", "a"], &["menu"], &[0, 1, 2, 3]),
-            block(prose.len(), 0, &["html", "body", "article", "p"], &["entry-content"], &[0, 1, 4, 5]),
-            block(prose.len(), 0, &["html", "body", "article", "p"], &["entry-content"], &[0, 1, 4, 6]),
+            block(
+                4,
+                4,
+                &["html", "body", "nav", "a"],
+                &["menu"],
+                &[0, 1, 2, 3],
+            ),
+            block(
+                prose.len(),
+                0,
+                &["html", "body", "article", "p"],
+                &["entry-content"],
+                &[0, 1, 4, 5],
+            ),
+            block(
+                prose.len(),
+                0,
+                &["html", "body", "article", "p"],
+                &["entry-content"],
+                &[0, 1, 4, 6],
+            ),
         ];
         let page = dom_features(&texts, &[false; 3], &[], &languages, &blocks, true);
         let base = features::N_FEATURES;
@@ -528,7 +577,10 @@ mod tests {
         let blocks = vec![DomBlock::<&str>::default(); 3];
         let page = dom_features(&texts, &[], &[true], &languages, &blocks, true);
         assert_eq!(page.dense.len(), 2 * page.width);
-        let cycle = [block(3, 9, &[], &[], &[7, 7, 7]), block(0, 0, &["p"], &["x"], &[7])];
+        let cycle = [
+            block(3, 9, &[], &[], &[7, 7, 7]),
+            block(0, 0, &["p"], &["x"], &[7]),
+        ];
         let page = dom_features(&texts[..2], &[], &[], &languages, &cycle, true);
         assert_eq!(page.rows(), 1);
     }

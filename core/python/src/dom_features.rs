@@ -10,44 +10,89 @@ use pyo3::{intern, PyTypeInfo};
 
 use crate::features::{cut_flags, le_bytes, to_python, utf8, FeatureBytes, Featurizer};
 use crate::model::CoreModel;
-use crate::text::py_text;
+use std::borrow::Cow;
 
-/// The strings of a tuple of str (tag path, class/id tokens).
-fn strings(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    value
-        .try_iter()?
-        .map(|item| {
-            let item = item?;
-            let text = item.cast::<PyString>()?;
-            Ok(py_text(text)?.into_owned())
-        })
-        .collect()
+/// A block's numbers and flags, and where its path and tokens sit in `Strings`.
+struct Scalars {
+    chars: usize,
+    link_chars: usize,
+    heading: i64,
+    in_list: bool,
+    in_table: bool,
+    path: std::ops::Range<usize>,
+    tokens: std::ops::Range<usize>,
+    ancestors: Vec<i64>,
+}
+
+/// Every block's tag and token strings, held so their text can be borrowed (no copies: a
+/// page's blocks carry a dozen strings each).
+type Strings<'py> = Vec<Bound<'py, PyString>>;
+
+/// Appends the items of a tuple of str to `strings`; the range they took.
+fn push_strings<'py>(
+    strings: &mut Strings<'py>,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<std::ops::Range<usize>> {
+    let start = strings.len();
+    for item in value.try_iter()? {
+        strings.push(item?.cast_into::<PyString>()?);
+    }
+    Ok(start..strings.len())
 }
 
 /// What the features read of a `cleaner.document.Block` (its attributes, so Python hands
 /// `document.blocks` over as they are): the text's length in characters, as `len` counts.
-fn dom_block(block: &Bound<'_, PyAny>) -> PyResult<DomBlock<String>> {
+fn scalars<'py>(strings: &mut Strings<'py>, block: &Bound<'py, PyAny>) -> PyResult<Scalars> {
     let py = block.py();
-    let text = block.getattr(intern!(py, "text"))?;
-    Ok(DomBlock {
-        chars: text.len()?,
+    if PyString::is_type_of(block) {
+        return Err(PyValueError::new_err("expected Block objects, got a str"));
+    }
+    Ok(Scalars {
+        chars: block.getattr(intern!(py, "text"))?.len()?,
         link_chars: block.getattr(intern!(py, "link_chars"))?.extract()?,
         heading: block.getattr(intern!(py, "heading"))?.extract()?,
         in_list: block.getattr(intern!(py, "in_list"))?.is_truthy()?,
         in_table: block.getattr(intern!(py, "in_table"))?.is_truthy()?,
-        path: strings(&block.getattr(intern!(py, "path"))?)?,
-        tokens: strings(&block.getattr(intern!(py, "tokens"))?)?,
+        path: push_strings(strings, &block.getattr(intern!(py, "path"))?)?,
+        tokens: push_strings(strings, &block.getattr(intern!(py, "tokens"))?)?,
         ancestors: block.getattr(intern!(py, "ancestors"))?.extract()?,
     })
 }
 
-fn dom_blocks(blocks: &[Bound<'_, PyAny>]) -> PyResult<Vec<DomBlock<String>>> {
-    if let Some(odd) = blocks.iter().find(|b| PyString::is_type_of(b)) {
-        return Err(PyValueError::new_err(format!(
-            "expected Block objects, got a str: {odd}"
-        )));
-    }
-    blocks.iter().map(dom_block).collect()
+/// The blocks as the core reads them, their strings borrowed from `texts` (`py_text` of
+/// each of `Strings`).
+fn dom_blocks<'a>(scalars: Vec<Scalars>, texts: &'a [Cow<'a, str>]) -> Vec<DomBlock<&'a str>> {
+    let strs = |range: std::ops::Range<usize>| -> Vec<&'a str> {
+        texts
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.as_ref())
+            .collect()
+    };
+    scalars
+        .into_iter()
+        .map(|s| DomBlock {
+            chars: s.chars,
+            link_chars: s.link_chars,
+            heading: s.heading,
+            in_list: s.in_list,
+            in_table: s.in_table,
+            path: strs(s.path),
+            tokens: strs(s.tokens),
+            ancestors: s.ancestors,
+        })
+        .collect()
+}
+
+/// Reads `blocks` into `Scalars` and `Strings`.
+fn read_blocks<'py>(blocks: &[Bound<'py, PyAny>]) -> PyResult<(Vec<Scalars>, Strings<'py>)> {
+    let mut strings = Vec::with_capacity(blocks.len() * 16);
+    let scalars = blocks
+        .iter()
+        .map(|block| scalars(&mut strings, block))
+        .collect::<PyResult<_>>()?;
+    Ok((scalars, strings))
 }
 
 /// `cleaner.models.dom_model.dom_features` of a draft (texts, removed flags, lines a span
@@ -63,7 +108,9 @@ fn dom_features<'py>(
     words: bool,
 ) -> PyResult<FeatureBytes<'py>> {
     let texts = utf8(&texts)?;
-    let blocks = dom_blocks(&blocks)?;
+    let (scalars, strings) = read_blocks(&blocks)?;
+    let strings = utf8(&strings)?;
+    let blocks = dom_blocks(scalars, &strings);
     let page = py.detach(|| {
         let cut = cut_flags(texts.len(), &cut);
         core_dom::dom_features(
@@ -94,7 +141,9 @@ fn judge_dom<'py>(
     min_words: i64,
 ) -> PyResult<(Vec<usize>, i64, Bound<'py, PyByteArray>)> {
     let texts = utf8(&texts)?;
-    let blocks = dom_blocks(&blocks)?;
+    let (scalars, strings) = read_blocks(&blocks)?;
+    let strings = utf8(&strings)?;
+    let blocks = dom_blocks(scalars, &strings);
     let model = model.line_model();
     let (lines, words, probability) = py
         .detach(|| {

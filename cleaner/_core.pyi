@@ -99,3 +99,24 @@ class CoreModel:
         cut: Sequence[int],
         min_words: int,
     ) -> tuple[list[int], int, bytearray]: ...
+
+# DOM block model features (core/python/src/dom_features.rs): `blocks` are
+# `cleaner.document.Block`s, one per line of the draft.
+def dom_feature_names() -> list[str]: ...
+def dom_features(
+    featurizer: Featurizer,
+    texts: Sequence[str],
+    removed: Sequence[bool],
+    cut: Sequence[int],
+    blocks: Sequence[object],
+    words: bool,
+) -> tuple[list[int], bytearray, int, bytearray, bytearray]: ...
+def judge_dom(
+    model: CoreModel,
+    featurizer: Featurizer,
+    texts: Sequence[str],
+    removed: Sequence[bool],
+    cut: Sequence[int],
+    blocks: Sequence[object],
+    min_words: int,
+) -> tuple[list[int], int, bytearray]: ...

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from cleaner.document import DOM, EXTRACT, Document, Removal
-from cleaner.models.dom_model import dom_features
+from cleaner.models.dom_model import judge_dom
 from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft
 from cleaner.text.features import PageFeatures
@@ -39,13 +39,18 @@ SPARE_BEST_MARGIN = 0.1
 # one core call with the model, `LineModel.judge_text`); the DOM block model (HTML `fast`
 # backend) passes its own, which add what the DOM knows.
 FeatureFn = Callable[[Document, Draft], PageFeatures]
+# How a learned filter scores a page in one core call, features and probabilities together:
+# (model, document, draft, min_words) -> (lines, words, probabilities), as
+# `LineModel.judge_text` does for text and `cleaner.models.dom_model.judge_dom` for blocks.
+JudgeFn = Callable[[LineModel, Document, Draft, int], tuple[Sequence[int], int, np.ndarray]]
 
 
 class ModelFilter:
     """Removes the lines one model scores below the preset's threshold.
 
     `features` computes the model's rows (default: the line features, computed with the
-    probabilities in one core call), `label` names the model in each reason, and `digits`
+    probabilities in one core call); `judge` instead scores a page in one call of its own
+    (the DOM block model's `judge_dom`), `label` names the model in each reason, and `digits`
     is how many decimals the reason shows (a threshold of 0.001 needs three). With
     `spare_best` it never empties a page: when every line left would go, those within
     `spare_best` of the highest probability stay."""
@@ -60,6 +65,7 @@ class ModelFilter:
         label: str = "learned model",
         digits: int = 2,
         spare_best: float | None = None,
+        judge: JudgeFn | None = None,
     ) -> None:
         self.model = model
         self.preset = preset
@@ -68,10 +74,14 @@ class ModelFilter:
         self.label = label
         self.digits = digits
         self.spare_best = spare_best
+        self.judge = judge
 
     def _judge(self, document: Document, draft: Draft) -> tuple[Sequence[int], np.ndarray] | None:
         """Each row's line and content probability, or None when the model abstains (a page
         of fewer than `MIN_PAGE_WORDS` words)."""
+        if self.judge is not None:
+            lines, words, probability = self.judge(self.model, document, draft, MIN_PAGE_WORDS)
+            return (lines, probability) if lines and words >= MIN_PAGE_WORDS else None
         if self.features is None:
             lines, words, probability = self.model.judge_text(draft, MIN_PAGE_WORDS)
             return (lines, probability) if lines and words >= MIN_PAGE_WORDS else None
@@ -120,9 +130,14 @@ class ModelFilter:
 def dom_model_filter(model: LineModel, preset: str) -> ModelFilter:
     """The DOM block model over a page's blocks, with reasons that say so. It never empties
     a page the rules left text in (`SPARE_BEST_MARGIN`: on the held-out sets that changed 6
-    pages, none for the worse)."""
+    pages, none for the worse). Features and probabilities come from one core call a page."""
     return ModelFilter(
-        model, preset, dom_features, "DOM block model", digits=3, spare_best=SPARE_BEST_MARGIN
+        model,
+        preset,
+        label="DOM block model",
+        digits=3,
+        spare_best=SPARE_BEST_MARGIN,
+        judge=judge_dom,
     )
 
 

@@ -256,54 +256,51 @@ def test_shipped_dom_model_round_trips_and_refuses_other_features(tmp_path):
         load_dom_model(path)
 
 
+def _dom_columns(words, prose, links, ancestors):
+    """The DOM model's dense columns by name for a page of one block per line: `words[k]`
+    words, ending like a sentence if `prose[k]`, `links[k]` of its characters link text."""
+    from cleaner.document import Block, Document
+    from cleaner.models.dom_model import ALL_FEATURES, dom_features
+    from cleaner.pipeline import Draft
+
+    texts = [" ".join(["word"] * n) + ("." if p else "") for n, p in zip(words, prose, strict=True)]
+    blocks = [
+        Block(text, ("html", "body", "p"), 0, round(share * len(text)), False, False, (), None, a)
+        for text, share, a in zip(texts, links, ancestors, strict=True)
+    ]
+    document = Document.from_blocks(blocks)
+    features = dom_features(document, Draft(tuple(texts), (False,) * len(texts)))
+    return {name: features.dense[:, k].tolist() for k, name in enumerate(ALL_FEATURES)}
+
+
 def test_prose_container_columns_place_rows_against_the_article_box():
     import numpy as np
 
-    from cleaner.models.dom_model import (
-        PROSE_CONTAINER_SHARES,
-        prose_container_columns,
-        word_counts,
-    )
-    from cleaner.text.features import FEATURE_NAMES
-
     # nav (element 2), three paragraphs in element 3, a footer line (element 8)
     ancestors = [(0, 1, 2), (0, 3, 4), (0, 3, 5), (0, 3, 6), (0, 7, 8)]
-    dense = np.zeros((5, len(FEATURE_NAMES)), np.float32)
-    dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([5, 40, 40, 40, 10])
-    dense[:, FEATURE_NAMES.index("prose")] = [0, 1, 1, 1, 1]
-    no_links = np.zeros(5)
-    _, prose = word_counts(dense, no_links)
-    columns = prose_container_columns(ancestors, prose)
-    assert len(columns) == 5 * len(PROSE_CONTAINER_SHARES)
-    inside, before, after, shared, rows_after = columns[:5]  # element 3 holds 120 of 130
-    assert inside.tolist() == [0, 1, 1, 1, 0]
-    assert before.tolist() == [1, 0, 0, 0, 0] and after.tolist() == [0, 0, 0, 0, 1]
-    assert shared.tolist() == [0.5, 1, 1, 1, 0.5]
-    assert rows_after[-1] == pytest.approx(np.log1p(1)) and not rows_after[:-1].any()
-    assert all(not c.any() for c in prose_container_columns([()] * 5, prose))
+    columns = _dom_columns([5, 40, 40, 40, 10], [0, 1, 1, 1, 1], [0] * 5, ancestors)
+    # element 3 holds 120 of the 130 prose words
+    assert columns["in_prose_container_50"] == [0, 1, 1, 1, 0]
+    assert columns["before_prose_container_50"] == [1, 0, 0, 0, 0]
+    assert columns["after_prose_container_50"] == [0, 0, 0, 0, 1]
+    assert columns["shares_prose_container_chain_50"] == [0.5, 1, 1, 1, 0.5]
+    rows_after = columns["log_rows_after_prose_container_50"]
+    assert rows_after[-1] == pytest.approx(np.log1p(1)) and not any(rows_after[:-1])
+    no_chains = _dom_columns([5, 40, 40, 40, 10], [0, 1, 1, 1, 1], [0] * 5, [()] * 5)
+    assert not any(no_chains["in_prose_container_50"] + no_chains["in_prose_container_80"])
 
 
 def test_prose_container_skips_a_rail_of_links_longer_than_the_article():
     """A short post beside a long rail of headline links: the links' words are not prose,
     so the post's box, not the rail's, is the prose container."""
-    import numpy as np
-
-    from cleaner.models.dom_model import container_columns, prose_container_columns, word_counts
-    from cleaner.text.features import FEATURE_NAMES
-
     # two paragraphs in element 1, four headline links in element 4
     ancestors = [(0, 1, 2), (0, 1, 3), (0, 4, 5), (0, 4, 6), (0, 4, 7), (0, 4, 8)]
-    dense = np.zeros((6, len(FEATURE_NAMES)), np.float32)
-    dense[:, FEATURE_NAMES.index("log_words")] = np.log1p([30, 30, 25, 25, 25, 25])
-    dense[:, FEATURE_NAMES.index("prose")] = 1
-    links = np.array([0.1, 0.1, 1.0, 1.0, 0.9, 1.0])
-    words, prose = word_counts(dense, links)
-    inside = prose_container_columns(ancestors, prose)[0]
-    assert inside.tolist() == [1, 1, 0, 0, 0, 0]
-    parents = np.array([[1, 0], [1, 0], [4, 0], [4, 0], [4, 0], [4, 0]])
-    *_, parent_links, grandparent_links = container_columns(parents, words, prose, links)
-    assert parent_links[0] == pytest.approx(0.1) and parent_links[2] == pytest.approx(0.975)
-    assert grandparent_links[0] == pytest.approx((6 + 97.5) / 160)
+    links = [0.1, 0.1, 1.0, 1.0, 0.8, 1.0]
+    columns = _dom_columns([30, 30, 25, 25, 25, 25], [1] * 6, links, ancestors)
+    assert columns["in_prose_container_50"] == [1, 1, 0, 0, 0, 0]
+    parent_links = columns["parent_link_share"]
+    assert parent_links[0] == pytest.approx(0.1) and parent_links[2] == pytest.approx(0.95)
+    assert columns["grandparent_link_share"][0] == pytest.approx((6 + 95) / 160)
 
 
 class _FixedModel:

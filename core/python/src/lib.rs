@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod dom_features;
 mod features;
 mod html;
 mod lines;
@@ -17,6 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lines::register(m)?;
     features::register(m)?;
     model::register(m)?;
+    dom_features::register(m)?;
     rules::register(m)?;
     Ok(())
 }

@@ -149,6 +149,13 @@ pub struct CoreModel {
     model: LineModel,
 }
 
+impl CoreModel {
+    /// The core model, for the other modules' one-call paths (`dom_features::judge_dom`).
+    pub fn line_model(&self) -> &LineModel {
+        &self.model
+    }
+}
+
 #[pymethods]
 impl CoreModel {
     /// From the two stages; the revision stage must be linear.

@@ -65,7 +65,7 @@ class Block:
     `ancestors`: numbers (in walk order) of the elements from the root down to the
     block's own element, so blocks can be grouped by their container (`parent` and
     `grandparent`: the one and two levels above it) and placed against the page's prose
-    container (`cleaner.models.dom_model.prose_container_columns`).
+    container (the DOM block features, `core/src/dom_features.rs`).
     """
 
     text: str

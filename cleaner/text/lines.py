@@ -27,16 +27,6 @@ _BLANK = _INVISIBLE_CHARS + "".join(chr(c) for c in range(0x3001) if chr(c).issp
 # tell prose ("...he said.") from headlines, labels and captions ending in a credit "(AP)".
 _SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
 _CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09"
-# Scripts written without spaces between words (Chinese, Japanese kana). Split on spaces, a
-# Chinese paragraph is one or two "words", so nothing would read it as prose; each of their
-# characters counts as a word instead (a Chinese word is one to two characters).
-_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}"
-_HAS_UNSPACED = regex.compile(f"[{_UNSPACED}]")
-# Every character of those scripts lies at or above U+2E80 (checked in the tests): a plain
-# range scans a page's text twenty times faster than the script properties, and English
-# pages' curly quotes, dashes and symbols lie below it.
-_FROM_CJK_BLOCKS = regex.compile("[\u2e80-\U0010ffff]")
-_UNSPACED_WORDS = regex.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 
 # Word tokens as the quality score counts them (design.md section 3), and as extracted text
 # is matched to the page's blocks (`cleaner.html.backends.guided`).
@@ -86,17 +76,16 @@ def line_key(line: str) -> str | None:
 
 
 def has_unspaced(text: str) -> bool:
-    """Whether `text` has a Chinese or Japanese character (one C-level scan; callers ask it
-    of a page's non-ASCII lines joined, as most pages have none)."""
-    return _FROM_CJK_BLOCKS.search(text) is not None and _HAS_UNSPACED.search(text) is not None
+    """Whether `text` has a Chinese or Japanese character (scripts written without spaces;
+    every such character lies at or above U+2E80, so the core rules most text out by a scan)."""
+    return _core.has_unspaced(text)
 
 
 def word_count(line: str) -> int:
-    """Whitespace-separated words, each Chinese or Japanese character counting as one
-    (`_UNSPACED`): cheap, and good enough to tell a label from a paragraph."""
-    if line.isascii() or not has_unspaced(line):
-        return len(line.split())
-    return len(_UNSPACED_WORDS.findall(line))
+    """Whitespace-separated words, each Chinese or Japanese character counting as one (split
+    on spaces a Chinese paragraph is one or two "words", and nothing would read it as prose),
+    as the line features and the tail guard count them in the core."""
+    return _core.word_count(line)
 
 
 def ends_like_sentence(line: str) -> bool:

@@ -122,7 +122,22 @@ fn bucket(key: &str) -> i64 {
     features::bucket(key)
 }
 
+/// Words of a line as the features and the tail guard count them (each Chinese or Japanese
+/// character one word).
+#[pyfunction]
+fn word_count(line: &Bound<'_, PyString>) -> PyResult<usize> {
+    Ok(features::word_count(&py_text(line)?))
+}
+
+/// Whether `text` has a Chinese or Japanese character.
+#[pyfunction]
+fn has_unspaced(text: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(features::has_unspaced(&py_text(text)?))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(word_count, m)?)?;
+    m.add_function(wrap_pyfunction!(has_unspaced, m)?)?;
     m.add_class::<Featurizer>()?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(bucket, m)?)?;

@@ -31,10 +31,6 @@ const CLOSERS: &[char] = &[
 
 /// A reader comment's stamp ("Pat says:", "9:14 am", "3 hours ago").
 const THREAD_STAMP: &str = r"(?i)\b(?:said|says|wrote)\s?(?:\.\.\.|…|:)|\d:\d\d\b|\b\d{1,3}\s(?:minute|hour|day|week|month|year)s?\sago\b";
-/// Scripts written without spaces: each character counts as a word.
-const UNSPACED: &str = r"[\p{Han}\p{Hiragana}\p{Katakana}]";
-const UNSPACED_WORDS: &str =
-    r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\s\p{Han}\p{Hiragana}\p{Katakana}]+";
 
 /// Where a tail starts, which marker opened it, and what the guard saw after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +47,6 @@ pub struct TailCut<M> {
 #[derive(Debug, Clone)]
 pub struct TailGuard {
     stamp: Regex,
-    unspaced: Regex,
-    unspaced_words: Regex,
 }
 
 impl Default for TailGuard {
@@ -87,25 +81,16 @@ impl TailGuard {
         let compile = |pattern: &str| Regex::new(pattern).expect("a fixed, tested pattern");
         Self {
             stamp: compile(THREAD_STAMP),
-            unspaced: compile(UNSPACED),
-            unspaced_words: compile(UNSPACED_WORDS),
         }
     }
 
-    /// Whitespace-separated words, each Chinese or Japanese character counting as one.
-    pub fn word_count(&self, line: &str) -> usize {
-        if line.is_ascii() || !self.unspaced.is_match(line) {
-            return line.split(is_py_space).filter(|w| !w.is_empty()).count();
-        }
-        self.unspaced_words.find_iter(line).count()
-    }
-
-    /// Words of a prose paragraph, or 0 if the line does not read as one.
+    /// Words of a prose paragraph, or 0 if the line does not read as one (words counted as
+    /// the line features count them, `crate::features::word_count`).
     pub fn prose_words(&self, line: &str) -> usize {
         if !ends_like_sentence(line) {
             return 0;
         }
-        let words = self.word_count(line);
+        let words = crate::features::word_count(line);
         let stripped = line.trim_matches(is_py_space);
         if words >= PROSE_MIN_WORDS || stripped.chars().count() >= PROSE_MIN_CHARS {
             return words.max(1);

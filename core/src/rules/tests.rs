@@ -159,8 +159,9 @@ fn tail_markers_and_guard() {
 #[test]
 fn prose_words_count_cjk_characters() {
     let guard = TailGuard::new();
-    assert_eq!(guard.word_count("a  b\tc"), 3);
-    assert_eq!(guard.word_count("市议会周二 投票"), 7);
+    assert_eq!(crate::features::word_count("a  b\tc"), 3);
+    assert_eq!(crate::features::word_count("市议会周二 投票"), 7);
+    assert_eq!(guard.prose_words("市议会周二投票通过了新的预算方案。"), 17);
     assert!(tail::ends_like_sentence("He said so.”  "));
     assert!(!tail::ends_like_sentence("A headline (AP)"));
 }

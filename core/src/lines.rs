@@ -20,7 +20,7 @@ pub fn is_py_space(c: char) -> bool {
 }
 
 /// Python's `str.splitlines` line boundaries (`\r\n` is one boundary).
-fn is_line_break(c: char) -> bool {
+pub fn is_line_break(c: char) -> bool {
     matches!(
         c,
         '\n' | '\r'

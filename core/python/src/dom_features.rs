@@ -2,7 +2,6 @@
 //! features (and, for serving, the model's probabilities) in one call with the GIL released.
 
 use cleaner_core::dom_features::{self as core_dom, DomBlock};
-use cleaner_core::model::Hashes;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyString};
@@ -156,16 +155,7 @@ fn judge_dom<'py>(
                 &blocks,
                 model.uses_words(),
             );
-            let words = page.word_count();
-            if page.lines.is_empty() || words < min_words {
-                return Ok((page.lines, words, Vec::new()));
-            }
-            let hashes = Hashes {
-                rows: &page.hash_rows,
-                buckets: &page.hash_buckets,
-            };
-            let probability = model.content_probability(&page.dense, page.width, hashes)?;
-            Ok((page.lines, words, probability))
+            model.judge(page, min_words)
         })
         .map_err(|error: cleaner_core::model::ModelError| PyValueError::new_err(error.0))?;
     Ok((lines, words, le_bytes(py, &probability, f32::to_le_bytes)))

@@ -37,6 +37,11 @@ fn i64s(bytes: &[u8]) -> PyResult<Vec<i64>> {
     from_le(bytes, i64::from_le_bytes)
 }
 
+/// Hashed-word coordinates in the form the core takes them.
+fn hashes<'a>(rows: &'a [i64], buckets: &'a [i64]) -> Hashes<'a> {
+    Hashes { rows, buckets }
+}
+
 /// A linear stage from float32 bytes: weights, edges (columns x 7), bin weights (columns x 8),
 /// hashed-word weights (maybe empty), and the bias.
 type LinearBytes<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8], f64);
@@ -111,10 +116,7 @@ impl CoreStage {
         words: bool,
     ) -> PyResult<(Bound<'py, PyByteArray>, bool)> {
         let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
-        let hashes = Hashes {
-            rows: &rows,
-            buckets: &buckets,
-        };
+        let hashes = hashes(&rows, &buckets);
         let logits = py
             .detach(|| match &self.stage {
                 FirstStage::Trees(trees) => trees.logits(&dense, width),
@@ -187,10 +189,7 @@ impl CoreModel {
         hash_buckets: &[u8],
     ) -> PyResult<Bound<'py, PyByteArray>> {
         let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
-        let hashes = Hashes {
-            rows: &rows,
-            buckets: &buckets,
-        };
+        let hashes = hashes(&rows, &buckets);
         let probability = py
             .detach(|| self.model.content_probability(&dense, width, hashes))
             .map_err(value_error)?;
@@ -207,10 +206,7 @@ impl CoreModel {
         hash_buckets: &[u8],
     ) -> PyResult<Bound<'py, PyByteArray>> {
         let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
-        let hashes = Hashes {
-            rows: &rows,
-            buckets: &buckets,
-        };
+        let hashes = hashes(&rows, &buckets);
         let logits = py
             .detach(|| self.model.first_stage(&dense, width, hashes))
             .map_err(value_error)?;
@@ -240,18 +236,7 @@ impl CoreModel {
                     &featurizer.languages,
                     self.model.uses_words(),
                 );
-                let words = page.word_count();
-                if page.lines.is_empty() || words < min_words {
-                    return Ok((page.lines, words, Vec::new()));
-                }
-                let hashes = Hashes {
-                    rows: &page.hash_rows,
-                    buckets: &page.hash_buckets,
-                };
-                let probability =
-                    self.model
-                        .content_probability(&page.dense, page.width, hashes)?;
-                Ok((page.lines, words, probability))
+                self.model.judge(page, min_words)
             })
             .map_err(value_error)?;
         Ok((lines, words, le_bytes(py, &probability, f32::to_le_bytes)))

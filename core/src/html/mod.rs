@@ -250,22 +250,6 @@ fn py_strip(text: &str) -> &str {
     text.trim_matches(crate::lines::is_py_space)
 }
 
-/// Python's `str.splitlines()` separators.
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r'
-            | '\u{b}'
-            | '\u{c}'
-            | '\u{1c}'
-            | '\u{1d}'
-            | '\u{1e}'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
-
 impl Blocks {
     fn add_text(&mut self, text: &str, links: usize) {
         self.parts.push_str(text);
@@ -287,7 +271,7 @@ impl Blocks {
         }
         let texts: Vec<String> = if self.pre > 0 {
             raw.replace("\r\n", "\n")
-                .split(is_line_break)
+                .split(crate::lines::is_line_break)
                 .map(|line| py_strip(line).to_owned())
                 .collect()
         } else {

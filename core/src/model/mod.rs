@@ -13,6 +13,7 @@ pub mod revision;
 use std::fmt;
 
 use crate::features::numeric::{pairwise_f32, pairwise_f64};
+use crate::features::PageFeatures;
 pub use revision::{main_region, revision_columns, REVISION_WIDTH};
 
 /// Quantile bins per column of a linear stage (`BINS` in Python).
@@ -388,7 +389,26 @@ impl LineModel {
             .map(|&z| sigmoid_f32(z as f32))
             .collect())
     }
+
+    /// A page's verdict, as the learned filter asks it: the rows' lines, the words in them,
+    /// and each row's content probability, or no probabilities when the page has fewer than
+    /// `min_words` words (too little shape to judge).
+    pub fn judge(&self, page: PageFeatures, min_words: i64) -> Result<Judged, ModelError> {
+        let words = page.word_count();
+        if page.lines.is_empty() || words < min_words {
+            return Ok((page.lines, words, Vec::new()));
+        }
+        let hashes = Hashes {
+            rows: &page.hash_rows,
+            buckets: &page.hash_buckets,
+        };
+        let probability = self.content_probability(&page.dense, page.width, hashes)?;
+        Ok((page.lines, words, probability))
+    }
 }
+
+/// What `LineModel::judge` answers: rows' lines, their words, probabilities (maybe none).
+pub type Judged = (Vec<usize>, i64, Vec<f32>);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Protocol, runtime_checkable
 
 from cleaner.document import Cleaned, Document, Removal
@@ -41,11 +42,20 @@ class Filter(Protocol):
         ...
 
 
-def _sort_key(removal: Removal) -> tuple[int, int, int]:
-    # Span removals of a line first (by offset), then its whole-line removal.
-    if removal.span is None:
-        return (removal.line, 1, 0)
-    return (removal.line, 0, removal.span[0])
+def _span_key(removal: Removal) -> tuple[int, int]:
+    return (removal.line, removal.span[0] if removal.span is not None else 0)
+
+
+def in_line_order(removals: list[Removal]) -> list[Removal]:
+    """Removals by line: a line's span removals first (by offset), then its whole-line one.
+
+    Span removals are few and sorted with a key; the whole-line ones (hundreds on a page
+    the model judges) join them in one stable sort by line number, done in C, which keeps
+    the spans of a line before its whole-line removal.
+    """
+    spans = sorted((r for r in removals if r.span is not None), key=_span_key)
+    whole = [r for r in removals if r.span is None]
+    return sorted(spans + whole, key=attrgetter("line"))
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,6 @@ class Pipeline:
                 if not removed[index]:
                     texts[index] = cut_spans(lines[index], spans[index])[0]
                     removed[index] = not texts[index]
-        removals.sort(key=_sort_key)
+        removals = in_line_order(removals)
         kept = [None if gone else text for text, gone in zip(texts, removed, strict=True)]
         return Cleaned(build_output(kept), tuple(removals), document)

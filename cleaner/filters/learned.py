@@ -98,16 +98,22 @@ class ModelFilter:
         removed = draft.removed
         threshold, digits = self.threshold, self.digits
         spared = self._spared(lines, probability, removed)
+        rows = np.flatnonzero(probability < threshold).tolist()
+        # A page removes hundreds of lines whose scores repeat at three decimals: each reason
+        # is written once per score (this loop ran for a quarter of a text page's time).
+        reasons: dict[float, str] = {}
         proposals = []
-        for row in np.flatnonzero(probability < threshold).tolist():
+        for row, value in zip(rows, probability[rows].tolist(), strict=True):
             line = lines[row]
             if removed[line] or row in spared:
                 continue
-            score = round(float(probability[row]), 3)
-            reason = (
-                f"{self.label}: content probability {score:.{digits}f} is below the "
-                f"{self.preset} threshold {threshold:.{digits}f}"
-            )
+            score = round(value, 3)
+            reason = reasons.get(score)
+            if reason is None:
+                reason = reasons[score] = (
+                    f"{self.label}: content probability {score:.{digits}f} is below the "
+                    f"{self.preset} threshold {threshold:.{digits}f}"
+                )
             proposals.append(Removal(line, None, self.name, None, reason, score))
         return proposals
 

@@ -191,6 +191,9 @@ fn check_dense(dense: &[f32], width: usize, needed: usize) -> Result<usize, Mode
     Ok(dense.len() / width)
 }
 
+/// Rows that walk a tree together (`TreeStage::logits`).
+const LANES: usize = 8;
+
 /// One node of a tree: a split sends a row left when its value is <= `threshold`; a leaf
 /// (`leaf`) is its own child and carries `value`.
 #[derive(Debug, Clone, Copy)]
@@ -277,38 +280,49 @@ impl TreeStage {
         })
     }
 
-    /// The node a row reaches in `depth` steps from `root` (a leaf stays put, so stopping at
-    /// one early changes nothing).
-    fn walk(&self, row: &[f32], root: usize) -> Option<&Node> {
-        let mut node = self.nodes.get(root)?;
-        for _ in 0..self.depth {
-            if node.leaf {
-                break;
-            }
-            // The float32 feature against the float64 threshold, as numpy compared them.
-            let x = f64::from(row.get(node.feature).copied().unwrap_or(0.0));
-            let next = if x > node.threshold {
-                node.right
-            } else {
-                node.left
-            };
-            node = self.nodes.get(next)?;
+    /// The node each of up to `LANES` rows reaches in `depth` steps from `root`, one step of
+    /// every row per round (a leaf stays put, so stopping at one early changes nothing).
+    fn walk_lanes(&self, rows: &[&[f32]], root: usize) -> [Option<&Node>; LANES] {
+        let mut reached: [Option<&Node>; LANES] = [None; LANES];
+        for (slot, _) in reached.iter_mut().zip(rows) {
+            *slot = self.nodes.get(root);
         }
-        Some(node)
+        for _ in 0..self.depth {
+            for (slot, row) in reached.iter_mut().zip(rows) {
+                if let Some(node) = *slot {
+                    if !node.leaf {
+                        // The float32 feature against the float64 threshold, as numpy did.
+                        let x = f64::from(row.get(node.feature).copied().unwrap_or(0.0));
+                        let next = if x > node.threshold {
+                            node.right
+                        } else {
+                            node.left
+                        };
+                        *slot = self.nodes.get(next);
+                    }
+                }
+            }
+        }
+        reached
     }
 
     /// Logit of each row of `dense` (float64, as numpy sums the leaves). Tree by tree over
-    /// all rows, so one tree's nodes stay in cache while the rows walk it.
+    /// all rows, so one tree's nodes stay in cache while the rows walk it; `LANES` rows walk
+    /// the tree together, so their chains of dependent loads overlap instead of each waiting
+    /// on the last (the same nodes are reached, so the same leaves are summed).
     pub fn logits(&self, dense: &[f32], width: usize) -> Result<Logits, ModelError> {
         let rows = check_dense(dense, width, self.width)?;
         let trees = self.roots.len();
         let mut leaves = vec![0.0f64; rows * trees];
+        let all_rows: Vec<&[f32]> = dense.chunks_exact(width.max(1)).take(rows).collect();
         for (tree, &root) in self.roots.iter().enumerate() {
-            for (row, values) in dense.chunks_exact(width.max(1)).take(rows).enumerate() {
-                if let Some(slot) = leaves.get_mut(row * trees + tree) {
-                    *slot = self
-                        .walk(values, root)
-                        .map_or(0.0, |node| f64::from(node.value));
+            for (chunk, lanes) in all_rows.chunks(LANES).enumerate() {
+                let reached = self.walk_lanes(lanes, root);
+                for (lane, node) in reached.iter().take(lanes.len()).enumerate() {
+                    let row = chunk * LANES + lane;
+                    if let Some(slot) = leaves.get_mut(row * trees + tree) {
+                        *slot = node.map_or(0.0, |node| f64::from(node.value));
+                    }
                 }
             }
         }

@@ -76,8 +76,11 @@ def removal_rows(cleaned: Cleaned) -> list[list[object]]:
     return [[r.line, r.span, r.filter, r.rule] for r in cleaned.removals]
 
 
-def run(datasets: list[str], limit: int | None) -> Iterator[Outcome]:
-    """Every page of `datasets` in every mode, with the importable cleaner."""
+def run(
+    datasets: list[str], limit: int | None, modes: frozenset[str] | None = None
+) -> Iterator[Outcome]:
+    """Every page of `datasets` in every mode (or those in `modes`), with the importable
+    cleaner."""
     cleaners = {True: cleaner.Cleaner(), False: cleaner.Cleaner(model=None)}
     for name in datasets:
         pages = {p.id: p for p in load_dataset(name, limit=limit)}
@@ -87,6 +90,8 @@ def run(datasets: list[str], limit: int | None) -> Iterator[Outcome]:
         }
         for page in pages.values():
             for mode, source, model in MODES:
+                if modes is not None and mode not in modes:
+                    continue
                 run_one: Callable[[], Cleaned]
                 if source == "html":
                     run_one = lambda c=cleaners[model], p=page: c.explain_html(  # noqa: E731
@@ -158,14 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N pages (by id) of each dataset")
     parser.add_argument("--datasets", help="comma-separated dataset names (default: all)")
     parser.add_argument("--diffs", type=Path, help="compare: write differing pages here")
+    parser.add_argument(
+        "--modes", type=lambda s: frozenset(s.split(",")), help="comma-separated (default: all)"
+    )
     args = parser.parse_args(argv)
     datasets = args.datasets.split(",") if args.datasets else dataset_names()
     if args.command == "record":
         with gzip.open(args.reference, "wt", encoding="utf-8") as out:
-            for outcome in run(datasets, args.limit):
+            for outcome in run(datasets, args.limit, args.modes):
                 out.write(json.dumps(outcome.__dict__) + "\n")
         return 0
-    lines, failures, differing = compare(read(args.reference), list(run(datasets, args.limit)))
+    current = list(run(datasets, args.limit, args.modes))
+    lines, failures, differing = compare(read(args.reference), current)
     print("\n".join(lines))
     if args.diffs:
         args.diffs.write_text("".join(f"{d}\t{p}\t{m}\n" for d, p, m in differing))

@@ -32,7 +32,7 @@ from cleaner.filters.learned import MIN_PAGE_WORDS
 from cleaner.html.backends.fast import fast_document
 from cleaner.html.backends.trafilatura import extract_text
 from cleaner.html.dom_match import DomRuleIndex
-from cleaner.models.dom_model import dom_features
+from cleaner.models.dom_model import judge_dom
 from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft, Filter, Pipeline
 from cleaner.text.lines import word_tokens as tokens
@@ -59,11 +59,10 @@ class ContentTap:
         self.content: frozenset[int] | None = None  # None: the page was too small to judge
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
-        features = dom_features(document, draft)
-        if features.lines and features.word_count() >= MIN_PAGE_WORDS:
-            probability = self.model.content_probability(features)
+        lines, words, probability = judge_dom(self.model, document, draft, MIN_PAGE_WORDS)
+        if lines and words >= MIN_PAGE_WORDS:
             kept = np.flatnonzero(probability >= CONTENT_PROBABILITY).tolist()
-            self.content = frozenset(features.lines[row] for row in kept)
+            self.content = frozenset(lines[row] for row in kept)
         return ()
 
 

@@ -17,17 +17,6 @@ import regex
 
 import cleaner._core as _core
 
-# Characters that render as nothing but defeat exact matching of labels ("Advert\u200bisement").
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-# Everything `str.strip()` removes, plus the invisible characters: one C-level strip decides
-# whether a line is blank (called for every line, so it must be cheap).
-_BLANK = _INVISIBLE_CHARS + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-
-# Sentence-final punctuation, and the closing quotes or brackets that may follow it. Used to
-# tell prose ("...he said.") from headlines, labels and captions ending in a credit "(AP)".
-_SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
-_CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09"
-
 # Word tokens as the quality score counts them (design.md section 3), and as extracted text
 # is matched to the page's blocks (`cleaner.html.backends.guided`).
 _WORD_TOKEN = regex.compile(r"\w+")
@@ -46,18 +35,13 @@ def split_lines(text: str) -> tuple[str, ...]:
     """Split text into lines the way the output is read back (every Unicode line break, as
     `str.splitlines`): reading our own output the same way keeps `clean(clean(x)) ==
     clean(x)` true for any input."""
-    return tuple(_core.split_keys(text)[0])
+    return tuple(_core.split_lines(text))
 
 
 def split_keys(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
     """The lines of `text` (`split_lines`) and each line's `line_key`, in one core call."""
     lines, keys = _core.split_keys(text)
     return tuple(lines), tuple(keys)
-
-
-def is_blank(line: str) -> bool:
-    """A line with nothing visible on it: a paragraph break, not content."""
-    return not line.strip(_BLANK)
 
 
 def match_key(line: str) -> str:
@@ -89,10 +73,9 @@ def word_count(line: str) -> int:
 
 
 def ends_like_sentence(line: str) -> bool:
-    """True when the line ends in sentence-final punctuation (closing quotes allowed).
-    Plain string operations: the tail guard asks this of every surviving line."""
-    line = line.rstrip().rstrip(_CLOSERS)
-    return bool(line) and line[-1] in _SENTENCE_END
+    """True when the line ends in sentence-final punctuation (closing quotes allowed): prose
+    ("...he said.") rather than a headline, label or caption ending in a credit "(AP)"."""
+    return _core.ends_like_sentence(line)
 
 
 class OffsetMap(NamedTuple):

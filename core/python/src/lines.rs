@@ -21,6 +21,27 @@ fn split_keys(
     }))
 }
 
+/// Lines of `text` only (`split_keys` without the keys).
+#[pyfunction]
+fn split_lines(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<String>> {
+    let text = py_text(text)?;
+    Ok(py.detach(|| {
+        lines::split_lines(&text)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }))
+}
+
+/// Whether a line ends like a sentence (closing quotes and brackets allowed), as the tail
+/// guard reads prose.
+#[pyfunction]
+fn ends_like_sentence(line: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(cleaner_core::rules::tail::ends_like_sentence(&py_text(
+        line,
+    )?))
+}
+
 /// The key of one line (see `split_keys`).
 #[pyfunction]
 fn line_key(line: &Bound<'_, PyString>) -> PyResult<Option<String>> {
@@ -54,6 +75,8 @@ fn cut_spans(
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(split_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(ends_like_sentence, m)?)?;
     m.add_function(wrap_pyfunction!(line_key, m)?)?;
     m.add_function(wrap_pyfunction!(match_key, m)?)?;
     m.add_function(wrap_pyfunction!(build_output, m)?)?;

@@ -37,6 +37,11 @@ fn i64s(bytes: &[u8]) -> PyResult<Vec<i64>> {
     from_le(bytes, i64::from_le_bytes)
 }
 
+/// A page's rows from Python's bytes: the dense float32 matrix, hashed rows and buckets.
+fn rows_of(dense: &[u8], rows: &[u8], buckets: &[u8]) -> PyResult<(Vec<f32>, Vec<i64>, Vec<i64>)> {
+    Ok((f32s(dense)?, i64s(rows)?, i64s(buckets)?))
+}
+
 /// Hashed-word coordinates in the form the core takes them.
 fn hashes<'a>(rows: &'a [i64], buckets: &'a [i64]) -> Hashes<'a> {
     Hashes { rows, buckets }
@@ -115,7 +120,7 @@ impl CoreStage {
         hash_buckets: &[u8],
         words: bool,
     ) -> PyResult<(Bound<'py, PyByteArray>, bool)> {
-        let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
+        let (dense, rows, buckets) = rows_of(dense, hash_rows, hash_buckets)?;
         let hashes = hashes(&rows, &buckets);
         let logits = py
             .detach(|| match &self.stage {
@@ -188,7 +193,7 @@ impl CoreModel {
         hash_rows: &[u8],
         hash_buckets: &[u8],
     ) -> PyResult<Bound<'py, PyByteArray>> {
-        let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
+        let (dense, rows, buckets) = rows_of(dense, hash_rows, hash_buckets)?;
         let hashes = hashes(&rows, &buckets);
         let probability = py
             .detach(|| self.model.content_probability(&dense, width, hashes))
@@ -205,7 +210,7 @@ impl CoreModel {
         hash_rows: &[u8],
         hash_buckets: &[u8],
     ) -> PyResult<Bound<'py, PyByteArray>> {
-        let (dense, rows, buckets) = (f32s(dense)?, i64s(hash_rows)?, i64s(hash_buckets)?);
+        let (dense, rows, buckets) = rows_of(dense, hash_rows, hash_buckets)?;
         let hashes = hashes(&rows, &buckets);
         let logits = py
             .detach(|| self.model.first_stage(&dense, width, hashes))

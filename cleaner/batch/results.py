@@ -29,7 +29,9 @@ class Stats:
     documents as read and as written (a file, or a record's line without its line end,
     uncompressed); `files_bytes` the input file bytes read (compressed, for .gz), which is
     what throughput is measured in. `removals` counts (filter, rule) pairs; the report's
-    per-filter and per-rule totals are derived from it (`by_filter`, `by_rule`)."""
+    per-filter and per-rule totals are derived from it (`by_filter`, `by_rule`). `losses`
+    counts documents with a suspicious loss by the rule that took the most
+    (`cleaner.corpus.loss`)."""
 
     files_bytes: int = 0
     documents_in: int = 0
@@ -38,6 +40,7 @@ class Stats:
     bytes_in: int = 0
     bytes_out: int = 0
     removals: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    losses: Counter[str] = field(default_factory=Counter)  # suspicious losses, by rule
 
     def add(self, other: Stats) -> None:
         for item in dataclass_fields(self):  # numbers add up, and so do Counters
@@ -76,17 +79,19 @@ class Stats:
         out: dict[str, Any] = {
             item.name: getattr(self, item.name)
             for item in dataclass_fields(self)
-            if item.name != "removals"
+            if item.name not in ("removals", "losses")
         }
         pairs = sorted(self.removals.items(), key=lambda item: (item[0][0], item[0][1] or ""))
         out["removals"] = [[name, rule, count] for (name, rule), count in pairs]
+        out["losses"] = dict(sorted(self.losses.items()))
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Stats:
         data = dict(data)
         removals = Counter({(name, rule): count for name, rule, count in data.pop("removals")})
-        return cls(**data, removals=removals)
+        losses = Counter(data.pop("losses"))
+        return cls(**data, removals=removals, losses=losses)
 
 
 @dataclass(slots=True)

@@ -16,10 +16,11 @@ Output folder layout, beside the mirrored inputs:
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,10 +33,15 @@ from cleaner.batch.results import Stats, TaskResult
 from cleaner.batch.task import Job, Task, read_completion, run_task
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
+    GZIP_SUFFIX,
+    SUPPORTED_INPUTS,
     ByteSink,
+    Include,
+    Kind,
     UnsafePathError,
     atomic_output,
     input_kind,
+    is_gzip,
     json_line,
     output_rel,
     safe_output_path,
@@ -53,11 +59,31 @@ STATE_DIR = "_cleaner"
 FOLDER_AUDIT_NAME = "_documents.jsonl"
 # Output names the run keeps for itself; an input that would land on one is reported.
 RESERVED_NAMES = (REPORT_NAME, ERRORS_NAME, REMOVALS_DIR, STATE_DIR)
-_FOLDER_AUDIT = "the documents of its folder"
 # Problems printed by the command line; the rest are only in _errors.jsonl.
 FIRST_ERRORS_KEPT = 20
 
 Engine = Literal["local", "dask"]
+
+Severity = Literal["failed", "warning", "skipped"]
+# How each kind of entry in `_errors.jsonl` counts. `failed`: something the user may want
+# was not cleaned, or not all of it; the run's exit status is 1. `warning`: cleaned, but
+# worth a look. `skipped`: not an input by design (another format; a symlinked folder whose
+# files are read where it points), listed so that nothing goes unmentioned. Kinds not
+# named here are failures.
+SEVERITIES: dict[str, Severity] = {
+    "unsupported": "skipped",
+    "symlink-loop": "skipped",
+    "symlink-inside": "skipped",
+    "undecodable": "warning",
+    "renamed-output": "warning",
+    "suspicious-loss": "warning",
+}
+# Entries that are about an input that also has a task (not an input of their own).
+NOTICE_KINDS = frozenset({"renamed-output"})
+
+
+def severity(kind: str) -> Severity:
+    return SEVERITIES.get(kind, "failed")
 
 
 class BatchError(ValueError):
@@ -74,8 +100,13 @@ class BatchSummary:
     first_errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    def failures(self) -> int:
+        """Entries that are failures (see SEVERITIES); warnings and skips are not."""
+        return int(self.report["errors"]["by_severity"].get("failed", 0))
+
+    @property
     def ok(self) -> bool:
-        return self.error_count == 0
+        return self.failures == 0
 
 
 def check_folders(source: Path, output: Path) -> None:
@@ -96,6 +127,20 @@ def check_folders(source: Path, output: Path) -> None:
         raise BatchError(
             f"-o {output} exists and is not a folder; give a folder for a folder input"
         )
+
+
+def check_has_inputs(source: Path, include: Sequence[Include]) -> None:
+    """Refuse a folder with nothing to clean, saying what it does hold."""
+    others = 0
+    for item in scan_inputs(source, include):
+        if item.kind is not None:
+            return
+        others += 1
+    held = f" (it holds {others} file(s) of other formats)" if others else ""
+    raise BatchError(
+        f"{source} has no files to clean{held}: give a folder of {SUPPORTED_INPUTS}, "
+        "or take other files with --include GLOB[:text|html|jsonl]"
+    )
 
 
 def claim_output(output: Path, job: Job) -> None:
@@ -120,31 +165,41 @@ def claim_output(output: Path, job: Job) -> None:
         )
 
 
-def plan_tasks(source: Path, output: Path, job: Job) -> Iterator[Task | dict[str, Any]]:
-    """The tasks of a run in input order, and an error entry for every input that cannot
-    be a task (unreadable, escaping, or colliding with another output)."""
-    claimed: dict[str, str] = {}  # output path (relative) -> the input that writes it
-    for found in scan_inputs(source):
-        if found.problem is not None:
-            yield _error(found.rel, "unreadable", f"skipped: {found.problem}")
+def plan_tasks(
+    source: Path, output: Path, job: Job, include: Sequence[Include] = ()
+) -> Iterator[Task | dict[str, Any]]:
+    """The tasks of a run in input order, and an entry for every file or folder that will
+    not be cleaned (see `scan_inputs`) or whose output had to be renamed.
+
+    Output names never collide: an input whose output keeps its own name (`a.txt`) gets
+    it; an input whose name changes (`a.html` -> `a.txt`) and would land on another's
+    output gets a longer one (`a.html.txt`), as does one that would land on the run's own
+    files (`_errors.jsonl` -> `_errors~2.jsonl`). The plan is the same on every rerun."""
+    found = list(scan_inputs(source, include))
+    usable = [item for item in found if item.problem is None and item.kind is not None]
+    kept = {item.rel for item in usable if output_rel(item.rel, item.kind or "text") == item.rel}
+    audits = {_folder_audit_rel(item.rel) for item in usable if item.kind != "jsonl"}
+    names = _OutputNames(kept, audits if job.removals else set())
+    for item in found:
+        if item.problem is not None or item.kind is None:
+            kind, message = item.problem or ("unsupported", "skipped")
+            yield _error(item.rel, kind, message)
             continue
-        shard = found.kind in ("jsonl", "jsonl.gz")
-        out_rel = output_rel(found.rel, found.kind)
+        shard = item.kind == "jsonl"
+        out_rel = names.claim_output(item.rel, item.kind)
+        if out_rel != output_rel(item.rel, item.kind):
+            yield _error(item.rel, "renamed-output", _renamed(item.rel, item.kind, out_rel))
         audit_rel = None
         if job.removals:
-            audit_rel = _shard_audit_rel(found.rel) if shard else _folder_audit_rel(found.rel)
-        clash = _claim(claimed, found.rel, out_rel, audit_rel, shard)
-        if clash is not None:
-            yield _error(found.rel, "output-collision", f"skipped: {clash}; rename one of them")
-            continue
+            audit_rel = names.claim_audit(out_rel) if shard else _folder_audit_rel(item.rel)
         try:
-            stat = found.path.stat()
+            stat = item.path.stat()
             yield Task(
-                rel=found.rel,
-                kind=found.kind,
-                source=found.path.absolute(),
+                rel=item.rel,
+                kind=item.kind,
+                source=item.path.absolute(),
                 output=safe_output_path(output, out_rel).absolute(),
-                record=safe_output_path(output, f"{STATE_DIR}/done/{found.rel}.json").absolute(),
+                record=safe_output_path(output, f"{STATE_DIR}/done/{item.rel}.json").absolute(),
                 audit=safe_output_path(output, audit_rel).absolute()
                 if shard and audit_rel
                 else None,
@@ -152,34 +207,70 @@ def plan_tasks(source: Path, output: Path, job: Job) -> Iterator[Task | dict[str
                 mtime_ns=stat.st_mtime_ns,
             )
         except UnsafePathError as exc:
-            yield _error(found.rel, "unsafe-output", f"skipped: {exc}")
+            yield _error(item.rel, "unsafe-output", f"skipped: {exc}")
         except OSError as exc:
             problem = f"cannot read it or make its output folder ({exc.strerror}: {exc.filename})"
-            yield _error(found.rel, "unreadable", f"skipped: {problem}")
+            yield _error(item.rel, "unreadable", f"skipped: {problem}")
 
 
-def _claim(
-    claimed: dict[str, str], rel: str, out_rel: str, audit_rel: str | None, shard: bool
-) -> str | None:
-    """Claim an input's output paths, or say who already has one. The documents of a folder
-    share its audit file; everything else is one input's alone."""
-    top = PurePosixPath(out_rel).parts[0]
-    if top in RESERVED_NAMES:
-        return f"its output {out_rel} would overwrite the run's own {top}"
-    if out_rel in claimed:
-        return f"its output {out_rel} would overwrite that of {claimed[out_rel]}"
-    if audit_rel is not None:
-        owner = claimed.get(audit_rel)
-        if owner is not None and (shard or owner != _FOLDER_AUDIT):
-            return f"its removals audit {audit_rel} would overwrite that of {owner}"
-        claimed[audit_rel] = rel if shard else _FOLDER_AUDIT
-    claimed[out_rel] = rel
-    return None
+def _renamed(rel: str, kind: Kind, out_rel: str) -> str:
+    natural = output_rel(rel, kind)
+    return f"written to {out_rel}: {natural} is another input's output or the run's own"
 
 
-def _shard_audit_rel(rel: str) -> str:
-    name = rel[: -len(".gz")] if rel.lower().endswith(".gz") else rel
-    return f"{REMOVALS_DIR}/{name}"
+class _OutputNames:
+    """Hands out distinct output paths (relative to the output folder). `kept` are the
+    inputs whose output keeps their own name: those names are theirs whatever the order;
+    `audits` the folder audit files, which the documents of a folder share."""
+
+    def __init__(self, kept: set[str], audits: set[str]) -> None:
+        self.kept = kept
+        self.taken: set[str] = set(audits)
+
+    def claim_output(self, rel: str, kind: Kind) -> str:
+        natural = output_rel(rel, kind)
+        mine = rel if natural == rel else None
+        candidates = [natural] if natural == rel else [natural, _with_text_suffix(rel)]
+        for candidate in itertools.chain(candidates, _numbered_names(natural)):
+            taken = candidate in self.taken or (candidate in self.kept and candidate != mine)
+            if not taken and PurePosixPath(candidate).parts[0] not in RESERVED_NAMES:
+                self.taken.add(candidate)
+                return candidate
+        raise AssertionError("unreachable: numbered names never run out")
+
+    def claim_audit(self, out_rel: str) -> str:
+        """A shard's removals audit: `_removals/<its output, without .gz>`, or a free name."""
+        name = out_rel[: -len(GZIP_SUFFIX)] if is_gzip(out_rel) else out_rel
+        numbered = (f"{REMOVALS_DIR}/{_numbered(name, n)}" for n in itertools.count(2))
+        for candidate in itertools.chain([f"{REMOVALS_DIR}/{name}"], numbered):
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        raise AssertionError("unreachable: numbered names never run out")
+
+
+def _numbered_names(rel: str) -> Iterator[str]:
+    return (_numbered(rel, n) for n in itertools.count(2))
+
+
+def _with_text_suffix(rel: str) -> str:
+    """`a.html` -> `a.html.txt`; `a.html.gz` -> `a.html.txt.gz`."""
+    cut = len(rel) - len(GZIP_SUFFIX) if is_gzip(rel) else len(rel)
+    return rel[:cut] + ".txt" + rel[cut:]
+
+
+def _numbered(rel: str, n: int) -> str:
+    """`rel` with `~n` added where it frees the name: to the first folder when that is one
+    of the run's own (`_cleaner/x.txt` -> `_cleaner~2/x.txt`), else to the file's name
+    before its suffixes (`a.txt` -> `a~2.txt`, `.x.txt` -> `.x~2.txt`)."""
+    parts = list(PurePosixPath(rel).parts)
+    if len(parts) > 1 and parts[0] in RESERVED_NAMES:
+        parts[0] += f"~{n}"
+        return str(PurePosixPath(*parts))
+    name = parts[-1]
+    cut = name.find(".", 1)
+    parts[-1] = f"{name}~{n}" if cut < 0 else f"{name[:cut]}~{n}{name[cut:]}"
+    return str(PurePosixPath(*parts))
 
 
 def _folder_audit_rel(rel: str) -> str:
@@ -196,11 +287,13 @@ def clean_shard_file(
 ) -> TaskResult:
     """Clean one JSONL shard into `target` (same format; nothing to resume, no report):
     problems are in the result's `errors`, as a folder run would list them."""
-    kind = input_kind(source.name)
-    if kind not in ("jsonl", "jsonl.gz") or input_kind(target.name) != kind:
-        raise BatchError(f"-o {target}: a .{kind} shard is written as .{kind}; name it so")
+    if input_kind(source.name) != "jsonl":
+        raise BatchError(f"{source}: not a JSONL shard (.jsonl or .ndjson, maybe .gz)")
+    if input_kind(target.name) != "jsonl" or is_gzip(target.name) != is_gzip(source.name):
+        form = "gzipped JSONL (.jsonl.gz)" if is_gzip(source.name) else "JSONL (.jsonl)"
+        raise BatchError(f"-o {target}: the shard is written as {form}; name it so")
     stat = source.stat()
-    task = Task(source.name, kind, source, target, None, None, stat.st_size, stat.st_mtime_ns)
+    task = Task(source.name, "jsonl", source, target, None, None, stat.st_size, stat.st_mtime_ns)
     return run_task(Job(config, fields or Fields()), task)
 
 
@@ -215,20 +308,21 @@ def run_batch(
     engine: Engine = "local",
     scheduler: str | None = None,
     show_progress: bool = False,
+    include: Sequence[Include] = (),
 ) -> BatchSummary:
     """Clean the folder `source` into the folder `output` (see the module docstring).
     Rerunning the same call after an interruption finishes the job; finished inputs that
-    have not changed are skipped. Raises BatchError when the run cannot start."""
+    have not changed are skipped. `include` takes files of other formats (`--include`).
+    Raises BatchError when the run cannot start."""
     started = time.monotonic()
     check_folders(source, output)
-    job = Job(config or CleanerConfig(), fields or Fields(), removals)
+    job = Job(config or CleanerConfig(), fields or Fields(), removals, tuple(include))
     jobs = jobs or default_jobs()
-    if next(scan_inputs(source), None) is None:
-        raise BatchError(f"{source} has no .txt, .html, .htm, .jsonl or .jsonl.gz files to clean")
+    check_has_inputs(source, include)
     output.mkdir(parents=True, exist_ok=True)
     claim_output(output, job)
     sweep_temp_files(output)
-    plan = list(plan_tasks(source, output, job))
+    plan = list(plan_tasks(source, output, job, include))
     todo = [entry for entry in plan if isinstance(entry, Task) and read_completion(entry) is None]
     failed: dict[str, TaskResult] = {}
     this_run = Stats()
@@ -303,11 +397,13 @@ def finalize(
     totals = Stats()
     errors: Counter[str] = Counter()
     first: list[dict[str, Any]] = []
-    done = 0
+    done = skipped = 0
+    files = sum(not (isinstance(e, dict) and e["kind"] in NOTICE_KINDS) for e in plan)
     with atomic_output(output / ERRORS_NAME) as error_file, _FolderAudits(output) as audits:
         for entry in plan:
             if isinstance(entry, dict):
                 entries = [entry]
+                skipped += severity(entry["kind"]) == "skipped"
             else:
                 result = failed.get(entry.rel) or read_completion(entry) or TaskResult(entry.rel)
                 done += result.done
@@ -317,20 +413,31 @@ def finalize(
                     more = f"{result.unlisted_errors} more problems in this file, not listed"
                     entries.append(_error(entry.rel, "more-errors", more))
                     errors["more-errors"] += result.unlisted_errors - 1
-                if job.removals and entry.kind in ("text", "html") and result.done:
+                if job.removals and entry.kind != "jsonl" and result.done:
                     audits.write(_folder_audit_rel(entry.rel), result.audit)
             for item in entries:
                 error_file.write(json_line(item))
                 errors[item["kind"]] += 1
                 if len(first) < FIRST_ERRORS_KEPT:
                     first.append(item)
-    files = len(plan)
+    by_severity: Counter[str] = Counter()
+    for kind, count in errors.items():
+        by_severity[severity(kind)] += count
     report = {
-        "files": {"total": files, "cleaned": done, "failed": files - done},
+        "files": {
+            "total": files,
+            "cleaned": done,
+            "failed": files - done - skipped,
+            "skipped": skipped,
+        },
         "documents": {
             "in": totals.documents_in,
             "out": totals.documents_out,
             "emptied": totals.documents_emptied,
+        },
+        "suspicious_loss": {
+            "documents": sum(totals.losses.values()),
+            "by_rule": dict(sorted(totals.losses.items())),
         },
         "bytes": {"in": totals.bytes_in, "out": totals.bytes_out, "files_read": totals.files_bytes},
         "removals": {
@@ -338,7 +445,11 @@ def finalize(
             "by_filter": dict(sorted(totals.by_filter.items())),
             "by_rule": dict(sorted(totals.by_rule.items())),
         },
-        "errors": {"total": sum(errors.values()), "by_kind": dict(sorted(errors.items()))},
+        "errors": {
+            "total": sum(errors.values()),
+            "by_kind": dict(sorted(errors.items())),
+            "by_severity": dict(sorted(by_severity.items())),
+        },
     }
     return BatchSummary(report, sum(errors.values()), first)
 

@@ -25,16 +25,21 @@ from cleaner.batch.results import TaskResult
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,
+    Include,
     Kind,
     ShardLines,
     as_file_text,
     atomic_output,
     decode_bytes,
     decode_with_replacement,
+    drop_controls,
+    is_gzip,
     json_line,
+    not_text_problem,
     read_document,
     write_atomic,
 )
+from cleaner.corpus.loss import suspicious_loss
 from cleaner.corpus.records import ID_FIELD, Fields, clean_record, cleaner_for
 from cleaner.document import Cleaned
 from cleaner.html.decode import decode_html
@@ -54,6 +59,7 @@ class Job:
     config: CleanerConfig
     fields: Fields = field(default_factory=Fields)
     removals: bool = False
+    include: tuple[Include, ...] = ()  # decides what an included file is read as
 
     def fingerprint(self) -> dict[str, Any]:
         """What a finished output depends on, in JSON form: a rerun with different settings
@@ -75,6 +81,7 @@ class Job:
             "text_field": self.fields.text,
             "html_field": self.fields.html,
             "removals": self.removals,
+            "include": [f"{rule.glob}:{rule.kind}" for rule in self.include],
         }
 
 
@@ -136,12 +143,14 @@ def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> Task
         task.record.unlink(missing_ok=True)
     try:
         cleaner = cleaner_for(job.config)
-        if task.kind in ("jsonl", "jsonl.gz"):
+        if task.kind == "jsonl":
             _clean_shard(job, task, cleaner, result, progress)
         else:
             _clean_document(job, task, cleaner, result)
         if task.record is not None:
             write_atomic(task.record, result.completion_record(task.size, task.mtime_ns))
+    except NotCleaned as exc:
+        return _failed(result, exc.kind, exc.message)
     except OSError as exc:
         return _failed(result, "unreadable", f"cannot read or write it ({exc.strerror or exc})")
     except Exception as exc:  # a bug must cost one file, not the batch
@@ -150,36 +159,60 @@ def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> Task
     return result
 
 
+class NotCleaned(Exception):
+    """An input that is not a document to clean (binary, another encoding): it gets one
+    entry in the report and no output."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
 def _failed(result: TaskResult, kind: str, message: str) -> TaskResult:
     """The task produced nothing that counts: one error, no partial counts."""
     failed = TaskResult(result.rel, progress_sent=result.progress_sent)
-    failed.problem(kind, f"skipped: {message}")
+    failed.problem(kind, message if message.startswith("skipped") else f"skipped: {message}")
     return failed
 
 
 def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) -> None:
-    data = read_document(task.source)
+    raw = read_document(task.source)
+    decoded = decode_html(raw.data) if task.kind == "html" else decode_bytes(raw.data)
+    problem = not_text_problem(decoded)
+    if problem is not None:
+        raise NotCleaned(*problem)
+    text = drop_controls(decoded.text)
+    site = _fallback_site(task, cleaner)
     if task.kind == "html":
-        decoded = decode_html(data)
-        cleaned = cleaner.explain_html(decoded.text, site=_fallback_site(task, cleaner))
+        cleaned = cleaner.explain_html(text, site=site)
     else:
-        decoded = decode_bytes(data)
-        cleaned = cleaner.explain(decoded.text, site=_fallback_site(task, cleaner))
+        cleaned = cleaner.explain(text, site=site)
     if decoded.replaced:
         result.problem(
             "undecodable",
             f"{decoded.replaced} byte sequence(s) not valid {decoded.encoding}, replaced "
             "with U+FFFD; the file was cleaned",
         )
+    if raw.damage is not None:
+        result.problem(*raw.damage)
     written = as_file_text(cleaned.text).encode("utf-8")
-    with atomic_output(task.output) as out:
+    with atomic_output(task.output, compress=is_gzip(task.output.name)) as out:
         out.write(written)
     stats = result.stats
-    stats.files_bytes += len(data)
+    stats.files_bytes += task.size
     stats.documents_in += 1
-    stats.count(decoded.text, cleaned, len(data), len(written))
+    stats.count(text, cleaned, len(raw.data), len(written))
+    _check_loss(result, cleaned, None)
     if job.removals and cleaned.removals:
         result.audit.append(audit_entry(task.rel, None, task.rel, cleaned))
+
+
+def _check_loss(result: TaskResult, cleaned: Cleaned, record: int | None) -> None:
+    """A `suspicious-loss` warning when cleaning lost suspiciously much (corpus.loss)."""
+    loss = suspicious_loss(cleaned)
+    if loss is not None:
+        result.stats.losses[loss.rule] += 1
+        result.problem("suspicious-loss", loss.message(), record)
 
 
 def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None, int]:
@@ -211,11 +244,11 @@ def _fallback_site(task: Task, cleaner: Cleaner) -> str | None:
 def _clean_shard(
     job: Job, task: Task, cleaner: Cleaner, result: TaskResult, progress: ProgressSink | None
 ) -> None:
-    lines = ShardLines(task.source, compressed=task.kind == "jsonl.gz")
+    lines = ShardLines(task.source, compressed=is_gzip(task.source.name))
     ticker = _Ticker(progress)
     site = _fallback_site(task, cleaner)  # once per shard, not per record
     with ExitStack() as stack:
-        out = stack.enter_context(atomic_output(task.output, compress=task.kind == "jsonl.gz"))
+        out = stack.enter_context(atomic_output(task.output, compress=is_gzip(task.output.name)))
         audit = stack.enter_context(atomic_output(task.audit)) if task.audit else None
         for number, record, raw in _records(lines, result):
             _clean_one_record(job, task, cleaner, result, out, audit, number, record, raw, site)
@@ -275,6 +308,7 @@ def _clean_one_record(
     if outcome.cleaned is None:
         result.problem("missing-field", outcome.problem or "", number)
         return
+    _check_loss(result, outcome.cleaned, number)
     if audit is not None and outcome.cleaned.removals:
         doc_id = record.get(ID_FIELD)
         audit.write(json_line(audit_entry(task.rel, number, doc_id, outcome.cleaned)))

@@ -22,15 +22,19 @@ from cleaner.batch.run import (
     clean_shard_file,
     run_batch,
 )
+from cleaner.corpus.files import Include
 from cleaner.corpus.records import DEFAULT_TEXT_FIELD, Fields
 
 CORPUS_EXAMPLES = """\
-corpus runs (folders of .txt, .html/.htm, and JSONL shards .jsonl/.jsonl.gz):
+corpus runs (folders of .txt, .html/.htm and JSONL shards .jsonl/.ndjson, each also .gz):
   cleaner clean scraped/ -o clean/ --jobs 4    mirror the tree on 4 processes; rerun to resume
   cleaner clean shards/ -o clean/ --removals   also write why each line went, in clean/_removals/
   cleaner clean pages/ -o clean/ --html-field html   records with HTML: text goes to 'text'
   cleaner clean shards/ -o clean/ --engine dask --scheduler tcp://host:8786
-  every run writes clean/_report.json; problems are listed in clean/_errors.jsonl
+  cleaner clean site/ -o clean/ --include '*.php:html'   pages saved under other names
+  every run writes clean/_report.json; every file not cleaned, and every warning
+  (suspicious loss, renamed output, replaced bytes), is listed in clean/_errors.jsonl;
+  exit status: 0 nothing failed, 1 some inputs failed, 2 usage error
 """
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -41,6 +45,14 @@ def positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
     return int(value)
+
+
+def include_rule(value: str) -> Include:
+    """An argparse type: an --include value."""
+    try:
+        return Include.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +74,15 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
         "--html-field",
         metavar="NAME",
         help="JSONL field holding HTML: its main text is cleaned into --text-field",
+    )
+    group.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        type=include_rule,
+        metavar="GLOB[:KIND]",
+        help="also clean files matching GLOB (e.g. '*.md', or '*.php:html'), as text unless "
+        "KIND says html or jsonl (repeatable); other formats are listed as skipped",
     )
     group.add_argument(
         "--removals",
@@ -131,6 +152,7 @@ def clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             show_progress=not args.quiet and sys.stderr.isatty(),
+            include=args.include,
         )
     except KeyboardInterrupt:
         print("\ncleaner: interrupted; rerun the same command to resume", file=sys.stderr)
@@ -142,12 +164,21 @@ def clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
 
 
 def summary_line(summary: BatchSummary, output: Path) -> str:
+    """The run in one line: what was cleaned, what failed or was skipped, and where the
+    details are. Every input is in exactly one of cleaned, failed and skipped."""
     report = summary.report
     files, documents, run = report["files"], report["documents"], report["run"]
+    severities = report["errors"]["by_severity"]
+    losses = report["suspicious_loss"]["documents"]
+    outcome = (
+        f"{files['failed']} failed, {files['skipped']} skipped, "
+        f"{severities.get('warning', 0)} warning(s) ({losses} suspicious loss(es))"
+    )
+    where = f"listed in {output / ERRORS_NAME}; " if summary.error_count else ""
     return (
         f"cleaner: cleaned {files['cleaned']} of {files['total']} files into {output} "
         f"({documents['in']:,} documents, {documents['emptied']:,} emptied, "
-        f"{report['removals']['total']:,} removals, {summary.error_count} problem(s); "
-        f"{run['tasks_already_done']} file(s) were already done; "
-        f"report in {output / REPORT_NAME})"
+        f"{report['removals']['total']:,} removals; "
+        f"{run['tasks_already_done']} file(s) were already done); {outcome}; "
+        f"{where}report in {output / REPORT_NAME}"
     )

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import fnmatch
 import gzip
 import json
 import os
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal, Protocol
+
+Kind = Literal["text", "html", "jsonl"]
 
 # Byte-order marks, longest first: UTF-32's little-endian BOM starts with UTF-16's.
 _BOMS = (
@@ -32,11 +35,17 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-TEXT_SUFFIXES = (".txt",)
-HTML_SUFFIXES = (".html", ".htm")
-SHARD_SUFFIXES = (".jsonl", ".jsonl.gz")
-
-Kind = Literal["text", "html", "jsonl", "jsonl.gz"]
+# What a file is by its name, gzipped or not (`.gz` after any of these): the one table of
+# supported inputs. Longest suffixes need no special order: none of them ends another.
+KIND_SUFFIXES: tuple[tuple[str, Kind], ...] = (
+    (".txt", "text"),
+    (".html", "html"),
+    (".htm", "html"),
+    (".jsonl", "jsonl"),
+    (".ndjson", "jsonl"),
+)
+GZIP_SUFFIX = ".gz"
+SUPPORTED_INPUTS = ".txt, .html/.htm, .jsonl/.ndjson, each also gzipped (.gz)"
 
 # Every temporary file this package writes ends so; a rerun after `kill -9` deletes the
 # leftovers by this suffix, which no input kind can have.
@@ -97,16 +106,106 @@ def read_text(path: Path) -> Decoded:
     return decode_bytes(path.read_bytes())
 
 
-def read_document(path: Path) -> bytes:
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """A document file's bytes (gunzipped for `.gz`), and `damage` when a gzip stream was cut
+    or corrupt: the bytes before the damage are kept, as a shard keeps its complete lines."""
+
+    data: bytes
+    damage: tuple[str, str] | None = None  # (kind, message)
+
+
+def read_document(path: Path) -> RawDocument:
     """A document file's bytes, refusing one too large to be an article (OSError says so)."""
     with path.open("rb") as stream:
+        if is_gzip(path.name):
+            return _gunzip_document(stream)
         data = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise OSError(
-            f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB, too large for one document; "
-            "split it or convert it to a JSONL shard"
+        raise OSError(_too_large_message())
+    return RawDocument(data)
+
+
+def _too_large_message() -> str:
+    return (
+        f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB, too large for one document; "
+        "split it or convert it to a JSONL shard"
+    )
+
+
+def _gunzip_document(stream: BinaryIO) -> RawDocument:
+    """Decompress a gzipped document in bounded pieces (a gzip bomb stops at the size cap),
+    member after member, keeping what came before a damaged stream."""
+    pieces: list[bytes] = []
+    size = 0
+    inflater = zlib.decompressobj(wbits=31)
+    pending = False  # bytes of an unfinished member were seen
+    while chunk := stream.read(READ_CHUNK_BYTES):
+        data = chunk
+        while data:
+            pending = True
+            try:
+                piece = inflater.decompress(data, READ_CHUNK_BYTES)
+            except zlib.error as exc:
+                damage = ("corrupt-gzip", f"corrupt gzip data ({exc}); cleaned what came before")
+                return RawDocument(b"".join(pieces), damage)
+            size += len(piece)
+            if size > MAX_DOCUMENT_BYTES:
+                raise OSError(_too_large_message() + " (uncompressed)")
+            pieces.append(piece)
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                data = inflater.unused_data + data
+                inflater = zlib.decompressobj(wbits=31)
+                pending = False
+    if pending:
+        pieces.append(inflater.flush())
+        damage = (
+            "truncated-gzip",
+            "the gzip stream ends early (truncated file); cleaned what was there",
         )
-    return data
+        return RawDocument(b"".join(pieces), damage)
+    return RawDocument(b"".join(pieces))
+
+
+# Characters that never belong in text: C0 controls other than tab and the line breaks
+# (\n, \v, \f, \r split lines), and DEL. A stray one (a NUL from a buggy scraper) is
+# dropped; many of them mean the file is not text at all.
+_CONTROL_CHARS = "".join(chr(c) for c in [*range(0x09), *range(0x0E, 0x20), 0x7F])
+_DROP_CONTROLS = str.maketrans(dict.fromkeys(_CONTROL_CHARS))
+# A document whose characters are more than this share controls or U+FFFD (undecodable
+# bytes) is not text: random bytes decoded as UTF-8 are mostly U+FFFD, as windows-1252 one
+# in nine is a control. Real pages have a handful of either at most.
+NOT_TEXT_SHARE = 0.05
+# ...and at least this many of them: one NUL in a ten-byte file is a stray, not binary.
+NOT_TEXT_MIN_CHARS = 16
+
+
+def count_controls(text: str) -> int:
+    """How many characters of `text` are controls that never belong in text."""
+    return len(text) - len(text.translate(_DROP_CONTROLS))
+
+
+def drop_controls(text: str) -> str:
+    """`text` without the controls that never belong in text (NUL, BEL, ESC...)."""
+    return text.translate(_DROP_CONTROLS)
+
+
+def not_text_problem(decoded: Decoded) -> tuple[str, str] | None:
+    """(kind, message) when decoded bytes are not text worth cleaning, else None: mostly
+    controls (`binary`) or mostly undecodable bytes (`undecodable-text`, another encoding)."""
+    size = len(decoded.text)
+    limit = max(NOT_TEXT_SHARE * size, NOT_TEXT_MIN_CHARS)
+    controls = count_controls(decoded.text)
+    if controls > limit:
+        share = f"{100 * controls / size:.0f}%"
+        return "binary", f"looks binary ({share} control characters); not cleaned"
+    if decoded.replaced > limit:
+        return "undecodable-text", (
+            f"{decoded.replaced} byte sequence(s) not valid {decoded.encoding}, too many to "
+            "be text in it; not cleaned (convert it to UTF-8, or check it is text)"
+        )
+    return None
 
 
 def as_file_text(text: str) -> str:
@@ -117,68 +216,164 @@ def as_file_text(text: str) -> str:
 # Finding inputs ---------------------------------------------------------------------------
 
 
+def is_gzip(name: str) -> bool:
+    return name.lower().endswith(GZIP_SUFFIX)
+
+
 def input_kind(name: str) -> Kind | None:
-    """What a file is by its name, or None for files a corpus run leaves alone."""
+    """What a file is by its name (`.gz` or not), or None for a format a run does not read."""
     lower = name.lower()
-    if lower.endswith(".jsonl.gz"):
-        return "jsonl.gz"
-    if lower.endswith(".jsonl"):
-        return "jsonl"
-    if lower.endswith(HTML_SUFFIXES):
-        return "html"
-    if lower.endswith(TEXT_SUFFIXES):
-        return "text"
+    if lower.endswith(GZIP_SUFFIX):
+        lower = lower[: -len(GZIP_SUFFIX)]
+    for suffix, kind in KIND_SUFFIXES:
+        if lower.endswith(suffix):
+            return kind
     return None
 
 
 def output_rel(rel: str, kind: Kind) -> str:
     """Where an input's output goes, relative to the output folder: the same path, except
-    that HTML pages become text files (`a/page.html` -> `a/page.txt`)."""
+    that HTML pages become text files (`a/page.html` -> `a/page.txt`, `.html.gz` ->
+    `.txt.gz`); any other format keeps its name."""
     if kind != "html":
         return rel
-    path = PurePosixPath(rel)
-    return str(path.with_suffix(".txt"))
+    cut = len(rel) - len(GZIP_SUFFIX) if is_gzip(rel) else len(rel)
+    return str(PurePosixPath(rel[:cut]).with_suffix(".txt")) + rel[cut:]
+
+
+_INCLUDE_KINDS: dict[str, Kind] = {":text": "text", ":html": "html", ":jsonl": "jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class Include:
+    """`--include GLOB[:KIND]`: files of another format taken as `kind` (text by default),
+    matched against the path relative to the input folder and against the file name."""
+
+    glob: str
+    kind: Kind = "text"
+
+    @classmethod
+    def parse(cls, value: str) -> Include:
+        """`'*.md'` (as text) or `'*.php:html'`; a glob may itself hold colons."""
+        glob: str = value
+        kind: Kind = "text"
+        for suffix, named in _INCLUDE_KINDS.items():
+            if value.endswith(suffix):
+                glob, kind = value[: -len(suffix)], named
+        if not glob:
+            raise ValueError(f"--include {value!r}: give a glob such as '*.md' or '*.php:html'")
+        return cls(glob, kind)
+
+    def matches(self, rel: str) -> bool:
+        return fnmatch.fnmatchcase(rel, self.glob) or fnmatch.fnmatchcase(
+            PurePosixPath(rel).name, self.glob
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class FoundInput:
-    """One candidate input: its path, its path relative to the root (POSIX form), its kind,
-    and `problem` when it cannot be used (then it is reported, not cleaned)."""
+    """One file or folder found under the input root: its path, its path relative to the
+    root (POSIX form) and its kind; when it cannot be cleaned, `problem` is its
+    `(kind, message)` entry for the run report (and `kind` may be None)."""
 
     path: Path
     rel: str
-    kind: Kind
-    problem: str | None = None
+    kind: Kind | None
+    problem: tuple[str, str] | None = None
 
 
-def scan_inputs(root: Path) -> Iterator[FoundInput]:
-    """Every file under `root` with an input kind, in a stable sorted order.
-
-    Symlinked folders are not entered, and a symlinked file that leads outside `root` is
-    reported instead of read: a corpus run reads only what is inside its input folder.
-    Anything that is not a regular file (a FIFO would block the run forever) is reported.
-    """
+def scan_inputs(root: Path, include: Sequence[Include] = ()) -> Iterator[FoundInput]:
+    """Everything under `root`, in a stable sorted order: each input file with its kind, and
+    every file or folder that will not be cleaned with the reason, so nothing is left out
+    without a word. Files of other formats are `unsupported` unless an `include` takes
+    them. Symlinked folders are not entered (a loop, or the same files twice) and a
+    symlinked file that leads outside `root` is not read: a corpus run reads only what is
+    inside its input folder. A folder that cannot be listed is reported, as is anything
+    that is not a regular file (a FIFO would block the run forever)."""
     root_real = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted_folders(unlisted, root)
         here = Path(dirpath)
         dirnames.sort()
         for name in sorted(filenames):
-            kind = input_kind(name)
-            if kind is None:
-                continue
             path = here / name
             rel = path.relative_to(root).as_posix()
+            kind = input_kind(name) or _included_kind(rel, include)
+            if kind is None:
+                yield FoundInput(path, rel, None, _unsupported(path))
+                continue
             yield FoundInput(path, rel, kind, _input_problem(path, root_real))
+        for name in dirnames:
+            path = here / name
+            if path.is_symlink():
+                rel = path.relative_to(root).as_posix()
+                yield FoundInput(path, rel, None, _symlinked_folder(path, root, root_real))
+    yield from _unlisted_folders(unlisted, root)
 
 
-def _input_problem(path: Path, root_real: Path) -> str | None:
+def _included_kind(rel: str, include: Sequence[Include]) -> Kind | None:
+    return next((rule.kind for rule in include if rule.matches(rel)), None)
+
+
+def _unsupported(path: Path) -> tuple[str, str]:
+    return "unsupported", (
+        f"skipped: not a supported input ({SUPPORTED_INPUTS}); "
+        "take it with --include GLOB[:text|html|jsonl]"
+    )
+
+
+def _unlisted_folders(errors: list[OSError], root: Path) -> Iterator[FoundInput]:
+    """A FoundInput for each folder os.walk could not list (no permission, gone, I/O)."""
+    for error in errors:
+        path = Path(error.filename) if error.filename else root
+        rel = path.relative_to(root).as_posix() if path != root else "."
+        reason = error.strerror or str(error)
+        yield FoundInput(
+            path, rel, None, ("unreadable", f"skipped: cannot list this folder ({reason})")
+        )
+    errors.clear()
+
+
+def _symlinked_folder(path: Path, root: Path, root_real: Path) -> tuple[str, str]:
+    """Why a symlinked folder is not entered, as a (kind, message) problem."""
+    if not path.exists():
+        return "unreadable", "skipped: a broken symlink to a folder; fix or remove the link"
+    target = path.resolve()
+    if path.parent.resolve().is_relative_to(target):
+        where = (
+            target.relative_to(root_real).as_posix()
+            if target.is_relative_to(root_real)
+            else str(target)
+        )
+        where = "the input folder" if where == "." else where
+        return "symlink-loop", f"a symlink loop back to {where}; not followed (nothing is lost)"
+    if target.is_relative_to(root_real):
+        inside = target.relative_to(root_real).as_posix()
+        return (
+            "symlink-inside",
+            f"a symlinked folder; not entered (its files are cleaned in {inside})",
+        )
+    return "symlink-outside", (
+        "skipped: a symlinked folder leading outside the input folder; not entered "
+        "(copy the files in, or give that folder as its own input)"
+    )
+
+
+def _input_problem(path: Path, root_real: Path) -> tuple[str, str] | None:
     if path.is_symlink():
         if not path.resolve().is_relative_to(root_real):
-            return "a symlink leading outside the input folder; not followed (copy the file in)"
+            return "unreadable", (
+                "skipped: a symlink leading outside the input folder; not followed "
+                "(copy the file in)"
+            )
         if not path.exists():
-            return "cannot read it (a broken symlink); fix or remove the link"
+            return (
+                "unreadable",
+                "skipped: cannot read it (a broken symlink); fix or remove the link",
+            )
     if not path.is_file():
-        return "not a regular file (a FIFO, socket or device); skipped"
+        return "unreadable", "skipped: not a regular file (a FIFO, socket or device)"
     return None
 
 

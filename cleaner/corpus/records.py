@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from cleaner.api import Cleaner
 from cleaner.config import CleanerConfig
+from cleaner.corpus.files import drop_controls
 from cleaner.document import Cleaned
 from cleaner.profiles.profile import SITE_FIELD, record_site
 
@@ -66,7 +67,10 @@ def clean_value(
     value: str | bytes, cleaner: Cleaner, fields: Fields, url: object, site: str | None = None
 ) -> Cleaned:
     """Clean one document: text as it is, or HTML through extraction first. `site` is the
-    page's site for a profile filter (see `cleaner.profiles.profile.record_site`)."""
+    page's site for a profile filter (see `cleaner.profiles.profile.record_site`).
+    Control characters that never belong in text (NUL, ESC...) are dropped first."""
+    if isinstance(value, str):  # a stray NUL or ESC never belongs in a corpus
+        value = drop_controls(value)
     if fields.html is None:
         if not isinstance(value, str):
             raise TypeError(f"field {fields.text!r} holds bytes; text fields must be strings")

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Literal
 
 from cleaner.batch.executors.local import default_jobs, pool_map
-from cleaner.corpus.files import ShardLines, decode_bytes, input_kind, read_document, scan_inputs
+from cleaner.corpus.files import (
+    SUPPORTED_INPUTS,
+    ShardLines,
+    decode_bytes,
+    input_kind,
+    is_gzip,
+    read_document,
+    scan_inputs,
+)
 from cleaner.corpus.records import URL_FIELD, Fields
 from cleaner.profiles.profile import MAX_ENTRIES, SITE_FIELD, Profile, folder_site, record_site
 from cleaner.text.lines import split_lines
@@ -85,13 +93,13 @@ def find_learn_inputs(paths: Sequence[Path]) -> list[LearnInput]:
             found.extend(
                 LearnInput(item.path.absolute(), item.kind, f"{path.name}/{item.rel}")
                 for item in scan_inputs(path)
-                if item.problem is None
+                if item.problem is None and item.kind is not None
             )
             continue
         kind = input_kind(path.name)
         if not path.is_file() or kind is None:
             raise ValueError(
-                f"{path}: not a folder nor a .txt, .html, .jsonl or .jsonl.gz file; "
+                f"{path}: not a folder nor a file of {SUPPORTED_INPUTS}; "
                 "give the corpus files or folders to learn from"
             )
         found.append(LearnInput(path.absolute(), kind, path.name))
@@ -111,10 +119,10 @@ def count_input(job: LearnJob, item: LearnInput) -> LearnResult:
     """Count one input file or shard; problems with the input are in the result."""
     result = LearnResult()
     try:
-        if item.kind in ("jsonl", "jsonl.gz"):
+        if item.kind == "jsonl":
             _count_shard(job, item, result)
         else:
-            data = read_document(item.path)
+            data = read_document(item.path).data
             result.bytes_read += len(data)
             if item.kind == "html":
                 from cleaner.html.decode import decode_html
@@ -133,7 +141,7 @@ def count_input(job: LearnJob, item: LearnInput) -> LearnResult:
 def _count_shard(job: LearnJob, item: LearnInput, result: LearnResult) -> None:
     from cleaner.batch.task import parse_line  # the batch reader's rules for a JSONL line
 
-    lines = ShardLines(item.path, compressed=item.kind == "jsonl.gz")
+    lines = ShardLines(item.path, compressed=is_gzip(item.path.name))
     fallback = folder_site(item.path)
     source = job.fields.source
     profile = result.profile

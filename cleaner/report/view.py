@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.batch.run import REMOVALS_DIR, REPORT_NAME, STATE_DIR
-from cleaner.corpus.files import ShardLines, decode_bytes, input_kind, write_atomic
+from cleaner.corpus.files import (
+    ShardLines,
+    decode_bytes,
+    drop_controls,
+    input_kind,
+    is_gzip,
+    read_document,
+    write_atomic,
+)
 from cleaner.corpus.records import Fields
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.report.html_page import DocView, ReportView, render_report
@@ -115,14 +123,15 @@ def read_file_document(path: Path, fields: Fields) -> str | None:
         from cleaner.html.backends.trafilatura import extract_text
         from cleaner.html.decode import decode_html
 
-        return extract_text(decode_html(path.read_bytes()).text)
-    return document_text(decode_bytes(path.read_bytes()).text, Fields(fields.text))
+        return extract_text(drop_controls(decode_html(read_document(path).data).text))
+    text = drop_controls(decode_bytes(read_document(path).data).text)
+    return document_text(text, Fields(fields.text))
 
 
 def read_shard_documents(path: Path, wanted: set[int], fields: Fields) -> dict[int, str]:
     """The documents at the wanted line numbers of a shard, in one streaming pass."""
     found: dict[int, str] = {}
-    lines = ShardLines(path, compressed=input_kind(path.name) == "jsonl.gz")
+    lines = ShardLines(path, compressed=is_gzip(path.name))
     for number, raw in lines:
         if number in wanted:
             try:

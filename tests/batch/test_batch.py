@@ -105,7 +105,8 @@ def test_output_mirrors_the_input_tree_and_formats(tmp_path):
     source, output = tmp_path / "in", tmp_path / "out"
     write_corpus(source)
     summary = run(source, output)
-    assert summary.ok and summary.report["files"] == {"total": 7, "cleaned": 7, "failed": 0}
+    files = {"total": 7, "cleaned": 7, "failed": 0, "skipped": 0}
+    assert summary.ok and summary.report["files"] == files
     for index in range(3):
         got = (output / "pages" / f"story-{index}.txt").read_text(encoding="utf-8")
         assert got == as_file_text(CLEANER.clean(article(index)))
@@ -199,7 +200,8 @@ def test_bad_inputs_are_reported_and_everything_else_is_cleaned(tmp_path):
         ("mixed.jsonl", 6, "malformed-json"),
     ]
     assert summary.report["errors"]["total"] == 7
-    assert summary.report["files"] == {"total": 5, "cleaned": 4, "failed": 1}
+    assert summary.report["errors"]["by_severity"] == {"failed": 5, "warning": 2}
+    assert summary.report["files"] == {"total": 5, "cleaned": 4, "failed": 1, "skipped": 0}
     assert digest(source) == inputs_before, "inputs are never modified"
 
 
@@ -313,17 +315,36 @@ def test_output_inside_the_input_is_refused(tmp_path, inside):
         run(tmp_path / "pages", tmp_path)
 
 
-def test_inputs_that_would_share_an_output_are_reported(tmp_path):
+def test_inputs_that_would_share_an_output_get_distinct_ones(tmp_path):
     source, output = tmp_path / "in", tmp_path / "out"
     source.mkdir()
     (source / "a.html").write_text(PAGE)
     (source / "a.txt").write_text("Text.\n")
-    write_shard(source / "_errors.jsonl", [{"text": "x"}])
+    (source / "b.html").write_text(PAGE)
+    (source / "b.htm").write_text(PAGE)
+    write_shard(source / "_errors.jsonl", [{"text": "A shard named like the run's own file."}])
+    (source / "_cleaner").mkdir()
+    (source / "_cleaner" / "c.txt").write_text("State-folder name.\n")
     summary = run(source, output)
     found = [(e["source"], e["kind"]) for e in errors_of(output)]
-    assert found == [("_errors.jsonl", "output-collision"), ("a.txt", "output-collision")]
-    assert "a.html" in errors_of(output)[1]["error"]
-    assert summary.report["files"]["cleaned"] == 1
+    assert found == [
+        ("_errors.jsonl", "renamed-output"),
+        ("a.html", "renamed-output"),
+        ("b.html", "renamed-output"),
+        ("_cleaner/c.txt", "renamed-output"),
+    ]
+    assert summary.ok, "a renamed output is a warning, not a failure"
+    assert summary.report["files"] == {"total": 6, "cleaned": 6, "failed": 0, "skipped": 0}
+    assert (output / "a.txt").read_text() == "Text.\n", "a.txt keeps its own name"
+    assert "forty minutes" in (output / "a.html.txt").read_text()
+    assert (output / "b.txt").exists() and (output / "b.html.txt").exists()
+    assert read_records(output / "_errors~2.jsonl") == [
+        {"text": "A shard named like the run's own file."}
+    ]
+    assert (output / "_cleaner~2" / "c.txt").read_text() == "State-folder name.\n"
+    assert "written to a.html.txt: a.txt is another input's output" in errors_of(output)[1]["error"]
+    again = run(source, output)
+    assert again.report["run"]["tasks_run"] == 0, "the same names on a rerun"
 
 
 def _die_on_three(item: int) -> int:

@@ -77,7 +77,7 @@ def test_folder_mirrors_tree_and_isolates_bad_files(tmp_path):
     assert not (out / "notes.md").exists()
     stderr = result.stderr.decode()
     assert "skipped" in stderr and "broken.txt" in stderr
-    assert "cleaned 2 of 3 files" in stderr
+    assert "cleaned 2 of 4 files" in stderr and "1 failed, 1 skipped" in stderr
 
 
 def test_explain_lists_every_line_with_reason(tmp_path):

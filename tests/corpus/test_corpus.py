@@ -14,12 +14,18 @@ import pytest
 from cleaner.corpus import files as corpus
 from cleaner.corpus.files import (
     OUTPUT_FILE_MODE,
+    Include,
+    RawDocument,
     ShardLines,
     UnsafePathError,
     atomic_output,
+    decode_bytes,
+    drop_controls,
     input_kind,
     json_line,
+    not_text_problem,
     output_rel,
+    read_document,
     safe_output_path,
     scan_inputs,
     sweep_temp_files,
@@ -45,9 +51,15 @@ def read_all(path: Path, compressed: bool) -> tuple[list[tuple[int, bytes]], Sha
         ("a/page.HTML", "html", "a/page.txt"),
         ("page.htm", "html", "page.txt"),
         ("s/part-0.jsonl", "jsonl", "s/part-0.jsonl"),
-        ("s/part-0.JSONL.GZ", "jsonl.gz", "s/part-0.JSONL.GZ"),
+        ("s/part-0.JSONL.GZ", "jsonl", "s/part-0.JSONL.GZ"),
+        ("s/part-1.ndjson", "jsonl", "s/part-1.ndjson"),
+        ("s/part-1.ndjson.gz", "jsonl", "s/part-1.ndjson.gz"),
+        ("a/page.txt.gz", "text", "a/page.txt.gz"),
+        ("a/page.html.gz", "html", "a/page.txt.gz"),
+        ("a/page.HTM.GZ", "html", "a/page.txt.GZ"),
         ("notes.md", None, None),
         ("data.json", None, None),
+        ("archive.tar.gz", None, None),
     ],
 )
 def test_input_kinds_and_where_outputs_go(name, kind, out):
@@ -174,12 +186,98 @@ def test_scan_inputs_reports_what_it_will_not_read(tmp_path):
     (root / "linked").symlink_to(outside, target_is_directory=True)
     (root / "gone.txt").symlink_to(root / "missing.txt")
     os.mkfifo(root / "pipe.txt")
+    (root / "b" / "up").symlink_to(root, target_is_directory=True)
     found = {item.rel: item for item in scan_inputs(root)}
-    assert list(found) == ["a.txt", "gone.txt", "leak.txt", "pipe.txt", "b/z.jsonl"]
+    assert list(found) == [
+        "a.txt", "gone.txt", "leak.txt", "notes.md", "pipe.txt", "linked", "b/z.jsonl", "b/up"
+    ]  # fmt: skip
     assert found["a.txt"].problem is None and found["b/z.jsonl"].kind == "jsonl"
-    assert "outside the input folder" in (found["leak.txt"].problem or "")
-    assert "broken symlink" in (found["gone.txt"].problem or "")
-    assert "not a regular file" in (found["pipe.txt"].problem or "")
+    problems = {rel: item.problem for rel, item in found.items() if item.problem}
+    assert {rel: kind for rel, (kind, _) in problems.items()} == {
+        "gone.txt": "unreadable",
+        "leak.txt": "unreadable",
+        "notes.md": "unsupported",
+        "pipe.txt": "unreadable",
+        "linked": "symlink-outside",
+        "b/up": "symlink-loop",
+    }
+    assert "outside the input folder" in problems["leak.txt"][1]
+    assert "broken symlink" in problems["gone.txt"][1]
+    assert "not a regular file" in problems["pipe.txt"][1]
+    assert "--include" in problems["notes.md"][1]
+    assert "loop back to the input folder" in problems["b/up"][1]
+
+
+def test_scan_inputs_takes_included_formats_as_the_kind_given(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "page.php").write_text("<p>x</p>")
+    (tmp_path / "notes.md").write_text("text")
+    (tmp_path / "other.rst").write_text("text")
+    include = [Include.parse("*.md"), Include.parse("site/*.php:html")]
+    kinds = {item.rel: item.kind for item in scan_inputs(tmp_path, include)}
+    assert kinds == {"notes.md": "text", "other.rst": None, "site/page.php": "html"}
+    with pytest.raises(ValueError, match="give a glob"):
+        Include.parse(":html")
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch):
+    # Root reads any folder, so the refusal is simulated where os.walk lists folders.
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text("text")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text("text")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = {item.rel: item.problem for item in scan_inputs(tmp_path)}
+    assert found["open/a.txt"] is None
+    kind, message = found["locked"] or ("", "")
+    assert kind == "unreadable" and "cannot list this folder (Permission denied)" in message
+    assert "locked/b.txt" not in found
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (bytes(range(256)) * 8, "binary"),
+        ("\u00e9t\u00e9 ".encode("utf-16-le") * 50, "binary"),  # UTF-16 with no BOM
+        (b"plain \x81\x82\x83 words " * 20, "undecodable-text"),
+        (b"A page with a stray \x00 NUL and an \x1b escape.\n" * 3, None),
+        ("Caf\u00e9 words\n".encode() * 100, None),
+    ],
+)
+def test_not_text_is_told_apart_from_text_with_a_few_strays(data, kind):
+    problem = not_text_problem(decode_bytes(data))
+    assert (problem[0] if problem else None) == kind
+
+
+def test_drop_controls_keeps_tabs_and_line_breaks():
+    assert drop_controls("a\x00b\tc\nd\x1b[0m\x7fe\r\n\x0cf") == "ab\tc\nd[0me\r\n\x0cf"
+
+
+def test_gzipped_documents_are_read_and_damage_keeps_what_came_before(tmp_path):
+    body = ("Paragraph of the page. " * 4000).encode()
+    whole = gzip.compress(body, mtime=0)
+    (tmp_path / "a.txt.gz").write_bytes(whole + gzip.compress(b"More.", mtime=0))
+    assert read_document(tmp_path / "a.txt.gz") == RawDocument(body + b"More.")
+    (tmp_path / "cut.txt.gz").write_bytes(whole[: len(whole) // 2])
+    cut = read_document(tmp_path / "cut.txt.gz")
+    assert cut.damage is not None and cut.damage[0] == "truncated-gzip"
+    assert cut.data and body.startswith(cut.data)
+    (tmp_path / "bad.txt.gz").write_bytes(whole[:20] + b"\x00" * 50 + whole[70:])
+    assert (read_document(tmp_path / "bad.txt.gz").damage or ("",))[0] == "corrupt-gzip"
+
+
+def test_a_gzip_bomb_stops_at_the_document_size_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 1 << 20)
+    (tmp_path / "bomb.html.gz").write_bytes(gzip.compress(b"\x00" * (8 << 20)))
+    with pytest.raises(OSError, match="too large for one document"):
+        read_document(tmp_path / "bomb.html.gz")
 
 
 def test_json_line_keeps_unicode_and_survives_lone_surrogates():

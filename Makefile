@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 SAMPLE_OUT := out/sample-corpus
 
-.PHONY: setup core browser run test bench fuzz lint clean
+.PHONY: setup core browser run test bench fuzz fuzz-folders lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,13 @@ fuzz:
 	cd fuzz && cargo fuzz run text -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
 	cd fuzz && cargo fuzz run html -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
 	cd fuzz && cargo fuzz run patterns -s none -- -runs=$(PATTERN_RUNS) $(FUZZ_FLAGS)
+
+# Corpus runs over random folders (damaged pages and shards, binaries, other formats,
+# colliding names, symlinks) until FOLDER_INPUTS inputs are accounted for: each cleaned or
+# listed with a reason; reruns change nothing. Prints a table; fails on a crash or hang.
+FOLDER_INPUTS ?= 100000
+fuzz-folders: setup
+	$(PY) bench/fuzz_folders.py --inputs $(FOLDER_INPUTS)
 
 lint: setup
 	$(VENV)/bin/ruff check cleaner tests bench

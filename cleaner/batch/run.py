@@ -16,7 +16,6 @@ Output folder layout, beside the mirrored inputs:
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from collections import Counter
@@ -24,66 +23,45 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from cleaner.batch.executors.local import default_jobs, pool_map
+from cleaner.batch.plan import (
+    ERRORS_NAME,
+    NOTICE_KINDS,
+    REPORT_NAME,
+    STATE_DIR,
+    error_entry,
+    folder_audit_rel,
+    plan_tasks,
+    severity,
+)
 from cleaner.batch.progress import Progress
 from cleaner.batch.results import Stats, TaskResult
 from cleaner.batch.task import Job, Task, read_completion, run_task
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
-    GZIP_SUFFIX,
-    SUPPORTED_INPUTS,
     ByteSink,
-    Include,
-    Kind,
-    UnsafePathError,
     atomic_output,
-    input_kind,
-    is_gzip,
     json_line,
-    output_rel,
     safe_output_path,
-    scan_inputs,
     sweep_temp_files,
     write_atomic,
 )
+from cleaner.corpus.inputs import (
+    SUPPORTED_INPUTS,
+    Include,
+    input_kind,
+    is_gzip,
+    scan_inputs,
+)
 from cleaner.corpus.records import Fields
 
-REPORT_NAME = "_report.json"
-ERRORS_NAME = "_errors.jsonl"
-REMOVALS_DIR = "_removals"
-STATE_DIR = "_cleaner"
-# The audit file of the text and HTML documents of one folder (shards have their own).
-FOLDER_AUDIT_NAME = "_documents.jsonl"
-# Output names the run keeps for itself; an input that would land on one is reported.
-RESERVED_NAMES = (REPORT_NAME, ERRORS_NAME, REMOVALS_DIR, STATE_DIR)
 # Problems printed by the command line; the rest are only in _errors.jsonl.
 FIRST_ERRORS_KEPT = 20
 
 Engine = Literal["local", "dask"]
-
-Severity = Literal["failed", "warning", "skipped"]
-# How each kind of entry in `_errors.jsonl` counts. `failed`: something the user may want
-# was not cleaned, or not all of it; the run's exit status is 1. `warning`: cleaned, but
-# worth a look. `skipped`: not an input by design (another format; a symlinked folder whose
-# files are read where it points), listed so that nothing goes unmentioned. Kinds not
-# named here are failures.
-SEVERITIES: dict[str, Severity] = {
-    "unsupported": "skipped",
-    "symlink-loop": "skipped",
-    "symlink-inside": "skipped",
-    "undecodable": "warning",
-    "renamed-output": "warning",
-    "suspicious-loss": "warning",
-}
-# Entries that are about an input that also has a task (not an input of their own).
-NOTICE_KINDS = frozenset({"renamed-output"})
-
-
-def severity(kind: str) -> Severity:
-    return SEVERITIES.get(kind, "failed")
 
 
 class BatchError(ValueError):
@@ -163,123 +141,6 @@ def claim_output(output: Path, job: Job) -> None:
             f"{output} holds a run made with other settings (changed: {', '.join(changed)}); "
             "rerun with the same options to resume it, or choose a new output folder"
         )
-
-
-def plan_tasks(
-    source: Path, output: Path, job: Job, include: Sequence[Include] = ()
-) -> Iterator[Task | dict[str, Any]]:
-    """The tasks of a run in input order, and an entry for every file or folder that will
-    not be cleaned (see `scan_inputs`) or whose output had to be renamed.
-
-    Output names never collide: an input whose output keeps its own name (`a.txt`) gets
-    it; an input whose name changes (`a.html` -> `a.txt`) and would land on another's
-    output gets a longer one (`a.html.txt`), as does one that would land on the run's own
-    files (`_errors.jsonl` -> `_errors~2.jsonl`). The plan is the same on every rerun."""
-    found = list(scan_inputs(source, include))
-    usable = [item for item in found if item.problem is None and item.kind is not None]
-    kept = {item.rel for item in usable if output_rel(item.rel, item.kind or "text") == item.rel}
-    audits = {_folder_audit_rel(item.rel) for item in usable if item.kind != "jsonl"}
-    names = _OutputNames(kept, audits if job.removals else set())
-    for item in found:
-        if item.problem is not None or item.kind is None:
-            kind, message = item.problem or ("unsupported", "skipped")
-            yield _error(item.rel, kind, message)
-            continue
-        shard = item.kind == "jsonl"
-        out_rel = names.claim_output(item.rel, item.kind)
-        if out_rel != output_rel(item.rel, item.kind):
-            yield _error(item.rel, "renamed-output", _renamed(item.rel, item.kind, out_rel))
-        audit_rel = None
-        if job.removals:
-            audit_rel = names.claim_audit(out_rel) if shard else _folder_audit_rel(item.rel)
-        try:
-            stat = item.path.stat()
-            yield Task(
-                rel=item.rel,
-                kind=item.kind,
-                source=item.path.absolute(),
-                output=safe_output_path(output, out_rel).absolute(),
-                record=safe_output_path(output, f"{STATE_DIR}/done/{item.rel}.json").absolute(),
-                audit=safe_output_path(output, audit_rel).absolute()
-                if shard and audit_rel
-                else None,
-                size=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
-            )
-        except UnsafePathError as exc:
-            yield _error(item.rel, "unsafe-output", f"skipped: {exc}")
-        except OSError as exc:
-            problem = f"cannot read it or make its output folder ({exc.strerror}: {exc.filename})"
-            yield _error(item.rel, "unreadable", f"skipped: {problem}")
-
-
-def _renamed(rel: str, kind: Kind, out_rel: str) -> str:
-    natural = output_rel(rel, kind)
-    return f"written to {out_rel}: {natural} is another input's output or the run's own"
-
-
-class _OutputNames:
-    """Hands out distinct output paths (relative to the output folder). `kept` are the
-    inputs whose output keeps their own name: those names are theirs whatever the order;
-    `audits` the folder audit files, which the documents of a folder share."""
-
-    def __init__(self, kept: set[str], audits: set[str]) -> None:
-        self.kept = kept
-        self.taken: set[str] = set(audits)
-
-    def claim_output(self, rel: str, kind: Kind) -> str:
-        natural = output_rel(rel, kind)
-        mine = rel if natural == rel else None
-        candidates = [natural] if natural == rel else [natural, _with_text_suffix(rel)]
-        for candidate in itertools.chain(candidates, _numbered_names(natural)):
-            taken = candidate in self.taken or (candidate in self.kept and candidate != mine)
-            if not taken and PurePosixPath(candidate).parts[0] not in RESERVED_NAMES:
-                self.taken.add(candidate)
-                return candidate
-        raise AssertionError("unreachable: numbered names never run out")
-
-    def claim_audit(self, out_rel: str) -> str:
-        """A shard's removals audit: `_removals/<its output, without .gz>`, or a free name."""
-        name = out_rel[: -len(GZIP_SUFFIX)] if is_gzip(out_rel) else out_rel
-        numbered = (f"{REMOVALS_DIR}/{_numbered(name, n)}" for n in itertools.count(2))
-        for candidate in itertools.chain([f"{REMOVALS_DIR}/{name}"], numbered):
-            if candidate not in self.taken:
-                self.taken.add(candidate)
-                return candidate
-        raise AssertionError("unreachable: numbered names never run out")
-
-
-def _numbered_names(rel: str) -> Iterator[str]:
-    return (_numbered(rel, n) for n in itertools.count(2))
-
-
-def _with_text_suffix(rel: str) -> str:
-    """`a.html` -> `a.html.txt`; `a.html.gz` -> `a.html.txt.gz`."""
-    cut = len(rel) - len(GZIP_SUFFIX) if is_gzip(rel) else len(rel)
-    return rel[:cut] + ".txt" + rel[cut:]
-
-
-def _numbered(rel: str, n: int) -> str:
-    """`rel` with `~n` added where it frees the name: to the first folder when that is one
-    of the run's own (`_cleaner/x.txt` -> `_cleaner~2/x.txt`), else to the file's name
-    before its suffixes (`a.txt` -> `a~2.txt`, `.x.txt` -> `.x~2.txt`)."""
-    parts = list(PurePosixPath(rel).parts)
-    if len(parts) > 1 and parts[0] in RESERVED_NAMES:
-        parts[0] += f"~{n}"
-        return str(PurePosixPath(*parts))
-    name = parts[-1]
-    cut = name.find(".", 1)
-    parts[-1] = f"{name}~{n}" if cut < 0 else f"{name[:cut]}~{n}{name[cut:]}"
-    return str(PurePosixPath(*parts))
-
-
-def _folder_audit_rel(rel: str) -> str:
-    folder = PurePosixPath(rel).parent
-    return str(PurePosixPath(REMOVALS_DIR) / folder / FOLDER_AUDIT_NAME)
-
-
-def _error(rel: str, kind: str, message: str) -> dict[str, Any]:
-    return {"source": rel, "record": None, "kind": kind, "error": message}
 
 
 def clean_shard_file(
@@ -411,10 +272,10 @@ def finalize(
                 entries = list(result.errors)
                 if result.unlisted_errors:  # one line for them, but each counts
                     more = f"{result.unlisted_errors} more problems in this file, not listed"
-                    entries.append(_error(entry.rel, "more-errors", more))
+                    entries.append(error_entry(entry.rel, "more-errors", more))
                     errors["more-errors"] += result.unlisted_errors - 1
                 if job.removals and entry.kind != "jsonl" and result.done:
-                    audits.write(_folder_audit_rel(entry.rel), result.audit)
+                    audits.write(folder_audit_rel(entry.rel), result.audit)
             for item in entries:
                 error_file.write(json_line(item))
                 errors[item["kind"]] += 1

@@ -25,20 +25,18 @@ from cleaner.batch.results import TaskResult
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
     ByteSink,
-    Include,
-    Kind,
     ShardLines,
     as_file_text,
     atomic_output,
     decode_bytes,
     decode_with_replacement,
     drop_controls,
-    is_gzip,
     json_line,
     not_text_problem,
     read_document,
     write_atomic,
 )
+from cleaner.corpus.inputs import Include, Kind, is_gzip
 from cleaner.corpus.loss import suspicious_loss
 from cleaner.corpus.records import ID_FIELD, Fields, clean_record, cleaner_for
 from cleaner.document import Cleaned

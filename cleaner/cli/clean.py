@@ -21,7 +21,8 @@ from cleaner.cli.common import (
 from cleaner.cli.corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
 from cleaner.cli.examples import EXAMPLES
 from cleaner.cli.learn import add_profile_options, learn_into_output
-from cleaner.corpus.files import as_file_text, input_kind, output_rel, write_atomic
+from cleaner.corpus.files import as_file_text, write_atomic
+from cleaner.corpus.inputs import input_kind, output_rel
 from cleaner.html.decode import decode_html
 
 

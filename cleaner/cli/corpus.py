@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import Cleaner
+from cleaner.batch.plan import ERRORS_NAME, REPORT_NAME
 from cleaner.batch.run import (
-    ERRORS_NAME,
     FIRST_ERRORS_KEPT,
-    REPORT_NAME,
     BatchError,
     BatchSummary,
     clean_shard_file,
     run_batch,
 )
-from cleaner.corpus.files import Include
+from cleaner.corpus.inputs import Include
 from cleaner.corpus.records import DEFAULT_TEXT_FIELD, Fields
 
 CORPUS_EXAMPLES = """\

@@ -19,7 +19,7 @@ from cleaner.cli.common import (
 )
 from cleaner.cli.learn import add_profile_options
 from cleaner.cli.report import write_explain_html
-from cleaner.corpus.files import input_kind
+from cleaner.corpus.inputs import input_kind
 from cleaner.document import Cleaned
 from cleaner.html.decode import decode_html
 

@@ -12,7 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from cleaner.batch.run import STATE_DIR, BatchError, check_folders
+from cleaner.batch.plan import STATE_DIR
+from cleaner.batch.run import BatchError, check_folders
 from cleaner.cli.corpus import add_engine_options, positive, print_problems
 from cleaner.corpus.files import write_atomic
 from cleaner.corpus.records import DEFAULT_TEXT_FIELD, Fields
@@ -105,7 +106,8 @@ def _summary(result: LearnResult, target: Path) -> str:
     return (
         f"cleaner: learned {result.pages:,} pages of {len(profile.sites):,} site(s) into "
         f"{target}: {len(usable):,} site(s) with frequent blocks, {blocks:,} frequent "
-        f"block(s); {result.problem_count} problem(s)"
+        f"block(s); {result.problem_count} problem(s), {result.skipped} file(s) of other "
+        "formats or symlinked folder(s) skipped"
     )
 
 

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Literal
 
 from cleaner.batch.executors.local import default_jobs, pool_map
+from cleaner.batch.plan import severity
 from cleaner.corpus.files import (
-    SUPPORTED_INPUTS,
     ShardLines,
     decode_bytes,
-    input_kind,
-    is_gzip,
+    drop_controls,
+    not_text_problem,
     read_document,
-    scan_inputs,
 )
+from cleaner.corpus.inputs import SUPPORTED_INPUTS, input_kind, is_gzip, scan_inputs
 from cleaner.corpus.records import URL_FIELD, Fields
 from cleaner.profiles.profile import MAX_ENTRIES, SITE_FIELD, Profile, folder_site, record_site
 from cleaner.text.lines import split_lines
@@ -68,6 +68,7 @@ class LearnResult:
     bytes_read: int = 0
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
+    skipped: int = 0  # files of other formats and symlinked folders, not read
 
     def problem(self, message: str) -> None:
         self.problem_count += 1
@@ -84,17 +85,24 @@ class LearnResult:
         self.problems.extend(other.problems[: max(0, room)])
 
 
-def find_learn_inputs(paths: Sequence[Path]) -> list[LearnInput]:
-    """The inputs under the given files and folders, in a stable order; a path that is
-    neither an input file nor a folder is refused with what to give instead."""
+def find_learn_inputs(
+    paths: Sequence[Path],
+) -> tuple[list[LearnInput], list[tuple[str, str]]]:
+    """The inputs under the given files and folders, in a stable order, and a line for each
+    file or folder under them that is not read (other formats, symlinked folders, ...: see
+    `scan_inputs`) as (kind, line); a path that is neither an input file nor a folder is
+    refused with what to give instead."""
     found: list[LearnInput] = []
+    not_read: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                LearnInput(item.path.absolute(), item.kind, f"{path.name}/{item.rel}")
-                for item in scan_inputs(path)
-                if item.problem is None and item.kind is not None
-            )
+            for item in scan_inputs(path):
+                rel = f"{path.name}/{item.rel}"
+                if item.problem is not None or item.kind is None:
+                    problem, message = item.problem or ("unsupported", "skipped")
+                    not_read.append((problem, f"{rel}: {message}"))
+                else:
+                    found.append(LearnInput(item.path.absolute(), item.kind, rel))
             continue
         kind = input_kind(path.name)
         if not path.is_file() or kind is None:
@@ -103,7 +111,7 @@ def find_learn_inputs(paths: Sequence[Path]) -> list[LearnInput]:
                 "give the corpus files or folders to learn from"
             )
         found.append(LearnInput(path.absolute(), kind, path.name))
-    return found
+    return found, not_read
 
 
 def page_text(value: str, fields: Fields, url: object) -> str:
@@ -127,9 +135,16 @@ def count_input(job: LearnJob, item: LearnInput) -> LearnResult:
             if item.kind == "html":
                 from cleaner.html.decode import decode_html
 
-                text = page_text(decode_html(data).text, Fields(html="html"), None)
+                decoded = decode_html(data)
             else:
-                text = decode_bytes(data).text
+                decoded = decode_bytes(data)
+            not_text = not_text_problem(decoded)
+            if not_text is not None:
+                result.problem(f"{item.rel}: {not_text[1]}")
+                return result
+            text = drop_controls(decoded.text)
+            if item.kind == "html":
+                text = page_text(text, Fields(html="html"), None)
             result.profile.add_page(folder_site(item.path), split_lines(text))
             result.pages += 1
     except OSError as exc:
@@ -180,12 +195,15 @@ def learn(
     the same whatever `jobs` or engine, unless memory ran over `job.max_entries` (then
     counts are lower bounds, see `Profile.prune`)."""
     job = job or LearnJob()
-    inputs = find_learn_inputs(paths)
+    inputs, not_read = find_learn_inputs(paths)
     if not inputs:
-        raise ValueError(
-            f"no .txt, .html, .jsonl or .jsonl.gz files in {', '.join(map(str, paths))}"
-        )
+        raise ValueError(f"no files of {SUPPORTED_INPUTS} in {', '.join(map(str, paths))}")
     total = LearnResult()
+    for kind, line in not_read:  # other formats are skipped, as a clean run skips them
+        if severity(kind) == "skipped":
+            total.skipped += 1
+        else:
+            total.problem(line)
     for item, outcome in _execute(job, inputs, jobs or default_jobs(), engine, scheduler):
         if isinstance(outcome, LearnResult):
             total.absorb(outcome, job.max_entries)

@@ -22,16 +22,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch.run import REMOVALS_DIR, REPORT_NAME, STATE_DIR
+from cleaner.batch.plan import REMOVALS_DIR, REPORT_NAME, STATE_DIR
 from cleaner.corpus.files import (
     ShardLines,
     decode_bytes,
     drop_controls,
-    input_kind,
-    is_gzip,
     read_document,
     write_atomic,
 )
+from cleaner.corpus.inputs import input_kind, is_gzip
 from cleaner.corpus.records import Fields
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.report.html_page import DocView, ReportView, render_report

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch.run import ERRORS_NAME, REPORT_NAME, STATE_DIR, severity
+from cleaner.batch.plan import ERRORS_NAME, REPORT_NAME, STATE_DIR, severity
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 _ARTICLES = sorted(

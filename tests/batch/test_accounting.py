@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.batch.run import BatchError, run_batch
-from cleaner.corpus.files import Include
+from cleaner.corpus.inputs import Include
 
 from .test_batch import PAGE, RULES_ONLY, article, errors_of, read_records, write_shard
 

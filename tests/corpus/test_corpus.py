@@ -14,23 +14,20 @@ import pytest
 from cleaner.corpus import files as corpus
 from cleaner.corpus.files import (
     OUTPUT_FILE_MODE,
-    Include,
     RawDocument,
     ShardLines,
     UnsafePathError,
     atomic_output,
     decode_bytes,
     drop_controls,
-    input_kind,
     json_line,
     not_text_problem,
-    output_rel,
     read_document,
     safe_output_path,
-    scan_inputs,
     sweep_temp_files,
     write_atomic,
 )
+from cleaner.corpus.inputs import Include, input_kind, output_rel, scan_inputs
 
 LINES = [json.dumps({"id": i, "text": f"Paragraph number {i} of the shard."}) for i in range(200)]
 

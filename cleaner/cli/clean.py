@@ -10,10 +10,12 @@ from typing import Any
 from cleaner.api import Cleaner
 from cleaner.batch.run import BatchError
 from cleaner.cli.common import (
+    EXIT_CODES,
     EXIT_OK,
     CliError,
     add_rule_options,
     make_cleaner,
+    os_reason,
     read_bytes,
     read_input,
     warn_replaced,
@@ -30,7 +32,7 @@ def add_clean_command(commands: Any) -> None:
     clean = commands.add_parser(
         "clean",
         help="clean a file, a folder (text, HTML, JSONL shards), or stdin (-)",
-        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES,
+        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("input", metavar="FILE|DIR|-", help="what to clean; - reads stdin")
@@ -70,8 +72,21 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     try:
         write_atomic(target, text)
     except OSError as exc:
-        raise CliError(f"cannot write {target} ({exc.strerror or exc})") from None
+        raise CliError(f"cannot write {target} ({os_reason(exc, target)}); check -o") from exc
     return EXIT_OK
+
+
+def output_folder_error(exc: OSError, output: Path) -> CliError:
+    """A folder run's OSError as one line. The run isolates every input's problems, so what
+    escapes it is about the output folder: it, a parent or something in it cannot be made
+    or written (a parent that is a file, a read-only or full disk)."""
+    where = Path(exc.filename) if exc.filename else output
+    if where == output or where in output.parents or output in where.parents:
+        return CliError(
+            f"cannot create or write the output folder {output} ({os_reason(exc, where)}); "
+            "check -o"
+        )
+    return CliError(f"cannot read or write {where} ({os_reason(exc, where)})")
 
 
 def run_clean(args: argparse.Namespace) -> int:
@@ -80,6 +95,8 @@ def run_clean(args: argparse.Namespace) -> int:
             args.profile = learn_into_output(args)
         except BatchError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise output_folder_error(exc, Path(args.output)) from exc
     cleaner = make_cleaner(args)
     if args.input != "-" and not Path(args.input).exists():
         raise CliError(f"{args.input}: no such file or folder; check the path")
@@ -87,10 +104,20 @@ def run_clean(args: argparse.Namespace) -> int:
         if args.input != "-" and Path(args.input).is_dir():
             if args.site is not None:
                 raise CliError("--site names one document's site; a folder run finds each one's")
-            return clean_folder(cleaner, args)
+            return clean_folder_here(cleaner, args)
         for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
             if used:
                 raise CliError(f"{flag} works on folder runs; put the file in a folder")
         return _clean_one(cleaner, args)
     except BatchError as exc:  # what cli_corpus refuses, said the same way as the rest
         raise CliError(str(exc)) from None
+
+
+def clean_folder_here(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    """A folder run, its output-folder failures said in one line (`output_folder_error`)."""
+    try:
+        return clean_folder(cleaner, args)
+    except ConnectionError:
+        raise  # a Dask scheduler gone mid-run: not the folder's fault
+    except OSError as exc:
+        raise output_folder_error(exc, Path(args.output)) from exc

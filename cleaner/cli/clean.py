@@ -23,7 +23,7 @@ from cleaner.cli.common import (
 from cleaner.cli.corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
 from cleaner.cli.examples import EXAMPLES
 from cleaner.cli.learn import add_profile_options, learn_into_output
-from cleaner.corpus.files import as_file_text, input_kind, output_rel, write_atomic
+from cleaner.corpus.files import Kind, as_file_text, input_kind, output_rel, write_atomic
 from cleaner.html.decode import decode_html
 
 
@@ -43,17 +43,35 @@ def add_clean_command(commands: Any) -> None:
         help="output file (or folder, for a folder input); default: stdout for a file",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    clean.add_argument(
+        "--html",
+        action="store_true",
+        help="the input is one HTML page, whatever its name: for stdin (cleaner clean --html -), "
+        "which is otherwise read as text; files ending .html/.htm are HTML anyway",
+    )
     add_corpus_options(clean)
     add_rule_options(clean)
     add_profile_options(clean, learn_option=True)
 
-def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+def input_kind_of(args: argparse.Namespace) -> Kind | None:
+    """What the one input is: HTML when `--html` says so, else by its name (stdin is text)."""
     kind = None if args.input == "-" else input_kind(args.input)
+    if args.html and kind in ("jsonl", "jsonl.gz"):
+        raise CliError(
+            f"--html reads one HTML page, and {args.input} is a JSONL shard; "
+            "use --html-field NAME for records that hold HTML"
+        )
+    return "html" if args.html else kind
+
+
+def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    kind = input_kind_of(args)
     if kind in ("jsonl", "jsonl.gz"):
         return clean_one_shard(cleaner, args)
-    if kind == "html":
-        name = args.input
-        decoded = decode_html(read_bytes(name))
+    if kind == "html":  # bytes, decoded as a browser would (BOM, <meta charset>, ...)
+        name = "<stdin>" if args.input == "-" else args.input
+        raw = sys.stdin.buffer.read() if args.input == "-" else read_bytes(name)
+        decoded = decode_html(raw)
         text = as_file_text(cleaner.clean_html(decoded.text, site=args.site))
     else:
         decoded, name = read_input(args.input)
@@ -104,6 +122,11 @@ def run_clean(args: argparse.Namespace) -> int:
         if args.input != "-" and Path(args.input).is_dir():
             if args.site is not None:
                 raise CliError("--site names one document's site; a folder run finds each one's")
+            if args.html:
+                raise CliError(
+                    "--html reads one page; a folder run reads .html/.htm files as HTML "
+                    "(and --html-field NAME reads HTML from JSONL records)"
+                )
             return clean_folder_here(cleaner, args)
         for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
             if used:

@@ -25,7 +25,7 @@ from typing import Any
 from cleaner.batch.run import REMOVALS_DIR, REPORT_NAME, STATE_DIR
 from cleaner.corpus.files import ShardLines, decode_bytes, input_kind, write_atomic
 from cleaner.corpus.records import Fields
-from cleaner.document import Cleaned, Document, Removal
+from cleaner.document import Cleaned, Document, Removal, line_index
 from cleaner.report.html_page import DocView, ReportView, render_report
 
 # Documents on the page: 200 renders in well under a second and is 10 pages of 20.
@@ -42,10 +42,11 @@ class ReportError(ValueError):
 
 
 def audit_removal(entry: dict[str, Any]) -> tuple[Removal, str]:
-    """A Removal and its removed text from one audit line's removal entry."""
+    """A Removal and its removed text from one audit line's removal entry (whose `line` is
+    1-based, `Removal.to_dict`)."""
     span = entry.get("span")
     removal = Removal(
-        int(entry["line"]),
+        line_index(int(entry["line"])),
         (int(span[0]), int(span[1])) if span else None,
         str(entry["filter"]),
         entry.get("rule"),
@@ -73,8 +74,20 @@ def audit_entries(output: Path) -> Iterator[dict[str, Any]]:
                     entry = json.loads(raw)
                 except ValueError:
                     continue
-                if isinstance(entry, dict) and isinstance(entry.get("removals"), list):
+                if isinstance(entry, dict) and well_formed(entry.get("removals")):
                     yield entry
+
+
+def well_formed(removals: object) -> bool:
+    """Whether an audit line's removals can be shown: each names its filter and a line
+    number from 1 (`Removal.to_dict`)."""
+    return isinstance(removals, list) and all(
+        isinstance(item, dict)
+        and isinstance(item.get("filter"), str)
+        and type(item.get("line")) is int
+        and item["line"] >= 1
+        for item in removals
+    )
 
 
 def count_top_lines(counter: Counter[str], texts: list[str]) -> None:

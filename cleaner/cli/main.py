@@ -40,15 +40,20 @@ from cleaner.packs.text_pack import RuleError
 # What a user can cause and fix; everything else reaching `main` is a bug of ours.
 USER_ERRORS = (CliError, RuleError, DomRuleError)
 
-HANDLERS: dict[str, Command] = {
-    "clean": run_clean,
-    "explain": run_explain,
-    "rules": run_rules,
-    "train": user_errors(run_train),
-    "eval": user_errors(run_eval),
-    "report": user_errors(run_report),
-    "learn": user_errors(run_learn),
-}
+
+def handler(command: str) -> Command:
+    """The function that runs a subcommand (looked up when called, so a test can swap one)."""
+    handlers: dict[str, Command] = {
+        "clean": run_clean,
+        "explain": run_explain,
+        "rules": run_rules,
+        "train": user_errors(run_train),
+        "eval": user_errors(run_eval),
+        "report": user_errors(run_report),
+        "learn": user_errors(run_learn),
+    }
+    return handlers[command]
+
 
 DEBUG_HELP = "on an error, also print the traceback (for bug reports)"
 
@@ -124,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return HANDLERS[args.command](args)
+        return handler(args.command)(args)
     except BrokenPipeError:
         # The reader went away (`cleaner clean x | head`): not an error worth a traceback.
         sys.stderr.close()

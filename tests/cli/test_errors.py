@@ -192,7 +192,7 @@ def _boom(args: object) -> int:
 
 
 def test_a_bug_is_one_line_with_its_own_exit_code(monkeypatch, capsys):
-    monkeypatch.setitem(cli_main.HANDLERS, "rules", _boom)
+    monkeypatch.setattr(cli_main, "run_rules", _boom)
     assert cli_main.main(["rules", "list"]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err == (
@@ -208,7 +208,7 @@ def test_an_interrupt_exits_130(monkeypatch):
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(cli_main.HANDLERS, "rules", interrupted)
+    monkeypatch.setattr(cli_main, "run_rules", interrupted)
     assert cli_main.main(["rules", "list"]) == EXIT_INTERRUPTED == 130
 
 

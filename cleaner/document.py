@@ -28,6 +28,9 @@ DOM = "dom"
 class Removal(NamedTuple):
     """One decision to remove a line, or a span of it, with the reason.
 
+    `line` is the 0-based index of the line in `Document.lines` (what code indexes with);
+    every serialised form (`to_dict`: `explain --json`, removals audits) and `explain`'s
+    listing number lines from 1 instead, as editors do.
     `span` is None for a whole line; otherwise `(start, end)` offsets into the original line.
     `rule` names the rule that fired (`pack/rule`), or is None for a scored decision, whose
     `score` is then set. NamedTuple keeps it immutable and cheap: a corpus run makes millions.
@@ -41,15 +44,23 @@ class Removal(NamedTuple):
     score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready view, used by the CLI and by audit files."""
+        """A JSON-ready view, used by the CLI and by audit files. Its `line` is 1-based, as
+        editors and `explain` number lines (`line_index` turns it back into `line`)."""
         return {
-            "line": self.line,
+            "line": self.line + 1,
             "span": list(self.span) if self.span is not None else None,
             "filter": self.filter,
             "rule": self.rule,
             "score": self.score,
             "reason": self.reason,
         }
+
+
+def line_index(number: int) -> int:
+    """The 0-based `Removal.line` of a serialised removal's 1-based `line` (`to_dict`)."""
+    if number < 1:
+        raise ValueError(f"line {number} is not a line number (they start at 1)")
+    return number - 1
 
 
 @dataclass(frozen=True, slots=True)

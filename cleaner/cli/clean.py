@@ -10,19 +10,29 @@ from typing import Any
 from cleaner.api import Cleaner
 from cleaner.batch.run import BatchError
 from cleaner.cli.common import (
+    EXIT_CODES,
+    EXIT_FAILED,
     EXIT_OK,
     CliError,
     add_rule_options,
     make_cleaner,
-    read_bytes,
-    read_input,
+    os_reason,
     warn_replaced,
 )
 from cleaner.cli.corpus import CORPUS_EXAMPLES, add_corpus_options, clean_folder, clean_one_shard
 from cleaner.cli.examples import EXAMPLES
 from cleaner.cli.learn import add_profile_options, learn_into_output
-from cleaner.corpus.files import as_file_text, write_atomic
-from cleaner.corpus.inputs import input_kind, output_rel
+from cleaner.corpus.files import (
+    RawDocument,
+    as_file_text,
+    decode_bytes,
+    drop_controls,
+    not_text_problem,
+    read_document,
+    write_atomic,
+)
+from cleaner.corpus.inputs import Kind, input_kind, output_rel
+from cleaner.corpus.loss import suspicious_loss
 from cleaner.html.decode import decode_html
 
 
@@ -31,7 +41,7 @@ def add_clean_command(commands: Any) -> None:
     clean = commands.add_parser(
         "clean",
         help="clean a file, a folder (text, HTML, JSONL shards), or stdin (-)",
-        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES,
+        epilog=EXAMPLES + "\n" + CORPUS_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("input", metavar="FILE|DIR|-", help="what to clean; - reads stdin")
@@ -42,22 +52,63 @@ def add_clean_command(commands: Any) -> None:
         help="output file (or folder, for a folder input); default: stdout for a file",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    clean.add_argument(
+        "--html",
+        action="store_true",
+        help="the input is one HTML page, whatever its name: for stdin (cleaner clean --html -), "
+        "which is otherwise read as text; files ending .html/.htm are HTML anyway",
+    )
     add_corpus_options(clean)
     add_rule_options(clean)
     add_profile_options(clean, learn_option=True)
 
-def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+def read_one(source: str) -> RawDocument:
+    """The bytes of one input: stdin, or a file (gunzipped when it ends .gz)."""
+    if source == "-":
+        return RawDocument(sys.stdin.buffer.read())
+    if Path(source).is_dir():
+        raise CliError(f"{source} is a folder; give one file")
+    try:
+        return read_document(Path(source))
+    except OSError as exc:
+        raise CliError(f"{source}: cannot read it ({exc.strerror or exc})") from None
+
+
+def input_kind_of(args: argparse.Namespace) -> Kind | None:
+    """What the one input is: HTML when `--html` says so, else by its name (stdin is text)."""
     kind = None if args.input == "-" else input_kind(args.input)
-    if kind in ("jsonl", "jsonl.gz"):
+    if args.html and kind == "jsonl":
+        raise CliError(
+            f"--html reads one HTML page, and {args.input} is a JSONL shard; "
+            "use --html-field NAME for records that hold HTML"
+        )
+    return "html" if args.html else kind
+
+
+def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    kind = input_kind_of(args)
+    if kind == "jsonl":
         return clean_one_shard(cleaner, args)
+    name = "<stdin>" if args.input == "-" else args.input
+    raw = read_one(args.input)
+    # HTML bytes are decoded as a browser would (BOM, <meta charset>, ...).
+    decoded = decode_html(raw.data) if kind == "html" else decode_bytes(raw.data)
+    not_text = not_text_problem(decoded)
+    if not_text is not None:
+        print(f"cleaner: {name}: {not_text[1]}", file=sys.stderr)
+        return EXIT_FAILED
+    page = drop_controls(decoded.text)
     if kind == "html":
-        name = args.input
-        decoded = decode_html(read_bytes(name))
-        text = as_file_text(cleaner.clean_html(decoded.text, site=args.site))
+        cleaned = cleaner.explain_html(page, site=args.site)
     else:
-        decoded, name = read_input(args.input)
-        text = as_file_text(cleaner.clean(decoded.text, site=args.site))
+        cleaned = cleaner.explain(page, site=args.site)
+    text = as_file_text(cleaned.text)
     warn_replaced(decoded, name)
+    if raw.damage is not None:
+        print(f"cleaner: warning: {name}: {raw.damage[1]}", file=sys.stderr)
+    loss = suspicious_loss(cleaned)
+    if loss is not None:
+        print(f"cleaner: warning: {name}: suspicious loss: {loss.message()}", file=sys.stderr)
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -71,8 +122,21 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     try:
         write_atomic(target, text)
     except OSError as exc:
-        raise CliError(f"cannot write {target} ({exc.strerror or exc})") from None
+        raise CliError(f"cannot write {target} ({os_reason(exc, target)}); check -o") from exc
     return EXIT_OK
+
+
+def output_folder_error(exc: OSError, output: Path) -> CliError:
+    """A folder run's OSError as one line. The run isolates every input's problems, so what
+    escapes it is about the output folder: it, a parent or something in it cannot be made
+    or written (a parent that is a file, a read-only or full disk)."""
+    where = Path(exc.filename) if exc.filename else output
+    if where == output or where in output.parents or output in where.parents:
+        return CliError(
+            f"cannot create or write the output folder {output} ({os_reason(exc, where)}); "
+            "check -o"
+        )
+    return CliError(f"cannot read or write {where} ({os_reason(exc, where)})")
 
 
 def run_clean(args: argparse.Namespace) -> int:
@@ -81,6 +145,8 @@ def run_clean(args: argparse.Namespace) -> int:
             args.profile = learn_into_output(args)
         except BatchError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise output_folder_error(exc, Path(args.output)) from exc
     cleaner = make_cleaner(args)
     if args.input != "-" and not Path(args.input).exists():
         raise CliError(f"{args.input}: no such file or folder; check the path")
@@ -88,10 +154,25 @@ def run_clean(args: argparse.Namespace) -> int:
         if args.input != "-" and Path(args.input).is_dir():
             if args.site is not None:
                 raise CliError("--site names one document's site; a folder run finds each one's")
-            return clean_folder(cleaner, args)
+            if args.html:
+                raise CliError(
+                    "--html reads one page; a folder run reads .html/.htm files as HTML "
+                    "(and --html-field NAME reads HTML from JSONL records)"
+                )
+            return clean_folder_here(cleaner, args)
         for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
             if used:
                 raise CliError(f"{flag} works on folder runs; put the file in a folder")
         return _clean_one(cleaner, args)
     except BatchError as exc:  # what cli_corpus refuses, said the same way as the rest
         raise CliError(str(exc)) from None
+
+
+def clean_folder_here(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    """A folder run, its output-folder failures said in one line (`output_folder_error`)."""
+    try:
+        return clean_folder(cleaner, args)
+    except ConnectionError:
+        raise  # a Dask scheduler gone mid-run: not the folder's fault
+    except OSError as exc:
+        raise output_folder_error(exc, Path(args.output)) from exc

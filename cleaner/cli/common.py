@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from cleaner.api import Cleaner
 from cleaner.config import (
     BACKENDS,
     DEFAULT_BACKEND,
+    DEFAULT_MODEL,
     DEFAULT_PRESET,
     PRESETS,
     UNSET,
@@ -20,8 +22,19 @@ from cleaner.config import (
     resolve_config,
 )
 from cleaner.corpus.files import Decoded, decode_bytes, read_text
+from cleaner.models.line_model import load_model
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The one place the exit codes are defined; EXIT_CODES says the same to people (--help).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+EXIT_CODES = f"""\
+exit codes:
+  {EXIT_OK}    all clean
+  {EXIT_FAILED}    some inputs failed (listed on stderr, and in OUT/_errors.jsonl for a folder)
+  {EXIT_USAGE}    usage error: a bad option, path, rule pack, model or profile (one line says which)
+  {EXIT_INTERNAL}    internal error, a bug: rerun with --debug for the traceback and report it
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); a folder run resumes when rerun
+"""
 
 
 class CliError(Exception):
@@ -82,10 +95,53 @@ def user_errors(command: Command) -> Command:
     def run(args: argparse.Namespace) -> int:
         try:
             return command(args)
-        except (ValueError, FileNotFoundError, ImportError) as exc:
-            raise CliError(str(exc)) from None
+        except (ValueError, ImportError) as exc:
+            raise CliError(str(exc)) from exc
+        except OSError as exc:  # a message of our own, or the OS's reason and the path
+            if exc.strerror is None:
+                raise CliError(str(exc)) from exc
+            raise CliError(f"{exc.filename}: {exc.strerror}; check the path") from exc
 
     return run
+
+
+def os_reason(exc: OSError, path: Path) -> str:
+    """Why `path` could not be made or written, in words. A parent that is a file makes the
+    OS say 'File exists' or 'Not a directory', which points nowhere; that case names it."""
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return f"{blocker} is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
+def check_writable(path: Path, flag: str) -> None:
+    """Fail before a long run rather than after it when `path` cannot be written: its
+    folder is made (as the write would) and a temporary file is tried in it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise CliError(f"cannot write {path} ({os_reason(exc, path)}); check {flag}") from exc
+    if path.is_dir():
+        raise CliError(f"{flag} {path} is a folder; give a file name")
+
+
+def check_model_file(model: str | None) -> None:
+    """Read a model file the user named once, up front. Whatever reading it raises (not a
+    model, a damaged npz, a header of another shape) is the file's fault, so it becomes one
+    line naming the file rather than numpy's traceback."""
+    if model is None or model == DEFAULT_MODEL or not Path(model).is_file():
+        return  # the default, rules only, or a missing file, which resolve_config names
+    try:
+        load_model(model)
+    except ValueError as exc:  # load_model's own message names the file and what to do
+        raise CliError(str(exc)) from exc
+    except Exception as exc:
+        raise CliError(
+            f"cannot read model {model}: not a model file ({type(exc).__name__}: {exc}); "
+            "pass a file written by `cleaner train`"
+        ) from exc
 
 
 def config_from_args(args: argparse.Namespace) -> CleanerConfig:
@@ -110,6 +166,7 @@ def config_from_args(args: argparse.Namespace) -> CleanerConfig:
 
 def make_cleaner(args: argparse.Namespace) -> Cleaner:
     config = config_from_args(args)
+    check_model_file(config.model)
     try:
         return Cleaner(config=config)
     except (ValueError, FileNotFoundError) as exc:

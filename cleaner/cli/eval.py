@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import gzip
+import json
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
 
 from cleaner.api import Cleaner
+from cleaner.cli.common import CliError, check_model_file
 from cleaner.cli.data_options import RENDERERS, TRAIN_EXAMPLES, add_dataset_options, check_files
 from cleaner.config import DEFAULT_PRESET, PRESETS
 from cleaner.filters.learned import LearnedFilter
@@ -15,6 +21,49 @@ from cleaner.training.evaluate_text import (
     evaluate_dataset,
     format_report,
 )
+
+# What a page of a dataset file holds (`cleaner.training.datasets`); `meta` is optional.
+PAGE_FIELDS = ("id", "dataset", "html", "gold")
+DATASET_FORM = "a dataset line is a JSON object with id, dataset, html and gold (and meta.fold)"
+
+Result = TypeVar("Result")
+
+
+def dataset_problem(path: Path) -> str | None:
+    """What is wrong with a dataset file, found by reading it through as the loader does:
+    the first line that is not a page with every field; None when all of them are pages.
+    Lines without a gold text are skipped, as the loader skips them."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return f"{path} line {number}: not JSON; {DATASET_FORM}"
+                if not isinstance(record, dict):
+                    return f"{path} line {number}: not a JSON object; {DATASET_FORM}"
+                missing = [name for name in PAGE_FIELDS if name not in record]
+                if isinstance(record.get("gold"), str) and missing:
+                    return f"{path} line {number}: no field {', '.join(missing)}; {DATASET_FORM}"
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        return f"{path}: not a gzip-compressed JSONL file ({exc}); {DATASET_FORM}"
+    return None
+
+
+def from_dataset(path: Path, read: Callable[[], Result]) -> Result:
+    """`read()`, which reads the dataset file `path`; when it fails and the file is at fault
+    (a missing field, a line that is not JSON, not gzip), the failure becomes one line
+    naming the file, the line and what a dataset holds. Failures the file does not explain
+    are bugs and go on as they are."""
+    try:
+        return read()
+    except (KeyError, AttributeError, TypeError, ValueError, OSError, EOFError) as exc:
+        problem = dataset_problem(path)
+        if problem is None:
+            raise
+        raise CliError(problem) from exc
 
 
 def add_eval_command(commands: Any) -> None:
@@ -54,9 +103,9 @@ def add_eval_command(commands: Any) -> None:
 def run_eval(args: argparse.Namespace) -> int:
     """Score every method on every dataset and print one table per dataset."""
     check_files(args.data)
-    cleaner = Cleaner(
-        model=None if args.model.lower() == "none" else args.model, preset=args.preset
-    )
+    model_name = None if args.model.lower() == "none" else args.model
+    check_model_file(model_name)
+    cleaner = Cleaner(model=model_name, preset=args.preset)
     model = next((f.model for f in cleaner.pipeline.filters if isinstance(f, LearnedFilter)), None)
     types = frozenset(args.page_types) if args.page_types else None
     if args.mode == "html":
@@ -64,7 +113,8 @@ def run_eval(args: argparse.Namespace) -> int:
     methods = default_methods(cleaner)
     print(f"text mode, {args.render} rendering; scores per design.md section 3\n")
     for path in args.data:
-        report = evaluate_dataset(path, args.render, methods, model, args.limit, types)
+        read = partial(evaluate_dataset, path, args.render, methods, model, args.limit, types)
+        report = from_dataset(path, read)
         print(format_report(report) + "\n", flush=True)
     return 0
 
@@ -84,6 +134,7 @@ def run_html_eval(
         print(note)
     print()
     for path in args.data:
-        report = evaluate_html_dataset(path, methods, model, args.limit, types)
+        read = partial(evaluate_html_dataset, path, methods, model, args.limit, types)
+        report = from_dataset(path, read)
         print(format_report(report) + "\n", flush=True)
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cleaner.batch.plan import STATE_DIR
 from cleaner.batch.run import BatchError, check_folders
+from cleaner.cli.common import CliError, check_writable, os_reason
 from cleaner.cli.corpus import add_engine_options, positive, print_problems
 from cleaner.corpus.files import write_atomic
 from cleaner.corpus.records import DEFAULT_TEXT_FIELD, Fields
@@ -117,9 +118,13 @@ def run_learn(args: argparse.Namespace) -> int:
     for path in inputs:
         if not path.exists():
             raise ValueError(f"{path}: no such file or folder; check the path")
-    result = _learn(args, inputs)
     target = Path(args.output)
-    result.profile.write(target)
+    check_writable(target, "-o")  # before counting a corpus, not after it
+    result = _learn(args, inputs)
+    try:
+        result.profile.write(target)
+    except OSError as exc:
+        raise CliError(f"cannot write {target} ({os_reason(exc, target)}); check -o") from exc
     print_problems([_problem(p) for p in result.problems], result.problem_count, "the inputs")
     if not args.quiet:
         print(_summary(result, target), file=sys.stderr)

@@ -58,5 +58,5 @@ def run_report(args: argparse.Namespace) -> int:
 
 def write_explain_html(cleaned: Cleaned, name: str, target: str) -> int:
     """`explain --html`: the one-document page instead of the terminal listing."""
-    write_report(Path(target), explain_view(cleaned, name))
+    write_report(Path(target), explain_view(cleaned, name), "--html")
     return 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
 from cleaner.api import Cleaner
+from cleaner.cli.common import CliError, check_writable, os_reason
 from cleaner.cli.data_options import (
     RENDERERS,
     TRAIN_EXAMPLES,
@@ -16,6 +18,7 @@ from cleaner.cli.data_options import (
     check_files,
     progress_bar,
 )
+from cleaner.cli.eval import from_dataset
 from cleaner.training.evaluate_text import dataset_name, load_rendered, of_types
 
 # Site folds (meta.fold) held out of training by default, so that `cleaner eval` can score
@@ -73,6 +76,7 @@ def run_train(args: argparse.Namespace) -> int:
     )
 
     check_files(args.data)
+    check_writable(args.out, "--out")  # before training, not after it
     holdout = set(args.holdout_folds)
     types = frozenset(args.page_types) if args.page_types else None
     rule_filters = Cleaner(model=None).default_filters()
@@ -80,9 +84,10 @@ def run_train(args: argparse.Namespace) -> int:
     trained_folds: dict[str, list[int]] = {}
     for path in args.data:
         for renderer in args.render:
+            rendered = from_dataset(path, partial(load_rendered, path, renderer))
             pages = [
                 p
-                for p in load_rendered(path, renderer)
+                for p in rendered
                 if int(p.meta.get("fold", 0)) not in holdout and of_types(p, types)
             ]
             trained_folds[dataset_name(path)] = sorted({int(p.meta.get("fold", 0)) for p in pages})
@@ -123,7 +128,12 @@ def run_train(args: argparse.Namespace) -> int:
         ],
     }
     model = training.fit_model(examples, logits, thresholds, info, args.family)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        model.save(args.out)
+    except OSError as exc:
+        raise CliError(
+            f"cannot write {args.out} ({os_reason(exc, args.out)}); check --out"
+        ) from exc
     print(f"wrote {args.out}")
     return 0

@@ -130,6 +130,8 @@ class ReportView:
     top_lines: tuple[tuple[str, int], ...]
     docs: tuple[DocView, ...]
     docs_note: str
+    # Said instead of the most removed lines when they were not counted (no audit).
+    top_note: str | None = None
 
 
 def esc(value: object) -> str:
@@ -193,7 +195,7 @@ def render_report(view: ReportView) -> str:
         f"<h1>{esc(view.title)}</h1>",
         render_totals(view.totals),
         render_charts(view, classes),
-        render_top_lines(view.top_lines),
+        render_top_lines(view.top_lines, view.top_note),
         render_documents(view, classes),
         "</main>",
         f"<script>{SCRIPT}</script>",
@@ -259,7 +261,9 @@ def _bar_table(caption: str, rows: Sequence[tuple[str, int]], classes: dict[str,
     )
 
 
-def render_top_lines(top_lines: Sequence[tuple[str, int]]) -> str:
+def render_top_lines(top_lines: Sequence[tuple[str, int]], note: str | None = None) -> str:
+    """The most removed texts; `note` says why there are none when they were not counted
+    (rather than "Nothing was removed", which would be false)."""
     rows = "".join(
         f'<tr><td class="text">{esc(text)}</td><td class="num">{count:,}</td></tr>'
         for text, count in top_lines
@@ -268,7 +272,7 @@ def render_top_lines(top_lines: Sequence[tuple[str, int]]) -> str:
         '<table class="toplines"><thead><tr><th scope="col">Removed text</th>'
         f'<th scope="col">Times</th></tr></thead><tbody>{rows}</tbody></table>'
         if rows
-        else '<p class="note">Nothing was removed.</p>'
+        else f'<p class="note">{esc(note or "Nothing was removed.")}</p>'
     )
     return (
         f'<section aria-labelledby="h-top"><h2 id="h-top">Most often removed</h2>{table}</section>'

@@ -32,7 +32,7 @@ from cleaner.corpus.files import (
 )
 from cleaner.corpus.inputs import input_kind, is_gzip
 from cleaner.corpus.records import Fields
-from cleaner.document import Cleaned, Document, Removal
+from cleaner.document import Cleaned, Document, Removal, line_index
 from cleaner.report.html_page import DocView, ReportView, render_report
 
 # Documents on the page: 200 renders in well under a second and is 10 pages of 20.
@@ -49,10 +49,11 @@ class ReportError(ValueError):
 
 
 def audit_removal(entry: dict[str, Any]) -> tuple[Removal, str]:
-    """A Removal and its removed text from one audit line's removal entry."""
+    """A Removal and its removed text from one audit line's removal entry (whose `line` is
+    1-based, `Removal.to_dict`)."""
     span = entry.get("span")
     removal = Removal(
-        int(entry["line"]),
+        line_index(int(entry["line"])),
         (int(span[0]), int(span[1])) if span else None,
         str(entry["filter"]),
         entry.get("rule"),
@@ -80,8 +81,20 @@ def audit_entries(output: Path) -> Iterator[dict[str, Any]]:
                     entry = json.loads(raw)
                 except ValueError:
                     continue
-                if isinstance(entry, dict) and isinstance(entry.get("removals"), list):
+                if isinstance(entry, dict) and well_formed(entry.get("removals")):
                     yield entry
+
+
+def well_formed(removals: object) -> bool:
+    """Whether an audit line's removals can be shown: each names its filter and a line
+    number from 1 (`Removal.to_dict`)."""
+    return isinstance(removals, list) and all(
+        isinstance(item, dict)
+        and isinstance(item.get("filter"), str)
+        and type(item.get("line")) is int
+        and item["line"] >= 1
+        for item in removals
+    )
 
 
 def count_top_lines(counter: Counter[str], texts: list[str]) -> None:
@@ -241,7 +254,17 @@ def run_fields(output: Path) -> Fields:
         return Fields()
 
 
-def run_totals(report: dict[str, Any], with_removals: int) -> tuple[tuple[str, str], ...]:
+# What the page says where a number needs the removals audit and the run wrote none.
+NEEDS_AUDIT = "needs --removals"
+NO_AUDIT_NOTE = (
+    "This run wrote no removals audit, so which documents and lines were removed is not "
+    "known here (the totals above are the run's own): rerun the clean with --removals to see "
+    "them."
+)
+
+
+def run_totals(report: dict[str, Any], with_removals: int | None) -> tuple[tuple[str, str], ...]:
+    """The run's numbers; `with_removals` is None when there is no audit to count it in."""
     documents, files = report.get("documents", {}), report.get("files", {})
     removals, errors = report.get("removals", {}), report.get("errors", {})
     size = report.get("bytes", {})
@@ -250,7 +273,7 @@ def run_totals(report: dict[str, Any], with_removals: int) -> tuple[tuple[str, s
         ("Documents in", f"{documents.get('in', 0):,}"),
         ("Documents out", f"{documents.get('out', 0):,}"),
         ("Documents emptied", f"{documents.get('emptied', 0):,}"),
-        ("Documents with removals", f"{with_removals:,}"),
+        ("Documents with removals", NEEDS_AUDIT if with_removals is None else f"{with_removals:,}"),
         ("Removals", f"{removals.get('total', 0):,}"),
         ("Text kept", f"{kept:.1%}"),
         ("Files cleaned", f"{files.get('cleaned', 0):,} of {files.get('total', 0):,}"),
@@ -278,14 +301,16 @@ def run_view(output: Path, input_dir: Path | None = None, limit: int = MAX_DOCUM
         for entry in chosen
     )
     removals = report.get("removals", {})
+    audited = (output / REMOVALS_DIR).is_dir()
     return ReportView(
         title=f"cleaner report: {output.name or output}",
-        totals=run_totals(report, seen),
+        totals=run_totals(report, seen if audited else None),
         by_filter=dict(removals.get("by_filter", {})),
         by_rule=dict(removals.get("by_rule", {})),
         top_lines=tuple(top.most_common(TOP_LINES)),
         docs=docs,
         docs_note=docs_note(len(docs), seen, output),
+        top_note=None if audited else NO_AUDIT_NOTE,
     )
 
 
@@ -298,7 +323,7 @@ def docs_note(shown: int, total: int, output: Path) -> str:
     if total == 0:
         if (output / REMOVALS_DIR).is_dir():
             return "No document had removals."
-        return "No removals audit in this folder: rerun the clean with --removals to see documents."
+        return NO_AUDIT_NOTE
     if shown < total:
         return (
             f"{shown:,} of {total:,} documents with removals, a fixed sample (the same on "
@@ -338,11 +363,11 @@ def explain_view(cleaned: Cleaned, name: str) -> ReportView:
     )
 
 
-def write_report(path: Path, view: ReportView) -> None:
-    """Write the page, all or nothing."""
+def write_report(path: Path, view: ReportView, flag: str = "-o") -> None:
+    """Write the page, all or nothing; `flag` is the option that named `path`."""
     try:
         write_atomic(path, render_report(view))
     except OSError as exc:
         raise ReportError(
-            f"cannot write {path} ({exc.strerror or exc}); choose a writable path with -o"
+            f"cannot write {path} ({exc.strerror or exc}); choose a writable path with {flag}"
         ) from None

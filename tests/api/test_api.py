@@ -48,6 +48,9 @@ def test_explain_text_matches_clean_text():
         assert isinstance(removal, Removal)
         assert removal.span is None
         assert removal.filter and removal.rule and removal.reason
+    # The attribute indexes the document's lines; the serialised form counts from 1.
+    assert cleaned.document.lines[cleaned.removals[0].line] == "ADVERTISEMENT"
+    assert [r.to_dict()["line"] for r in cleaned.removals] == [5, 9]
 
 
 def test_span_removal_reports_offsets_into_the_original_line():

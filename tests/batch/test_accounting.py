@@ -182,3 +182,15 @@ def test_exit_status_and_summary_say_what_happened(tmp_path):
     assert "cleaned 2 of 3 files" in included.stderr
     bad = cli("clean", str(source), "-o", str(tmp_path / "out4"), "--include", ":html")
     assert bad.returncode == 2 and "give a glob" in bad.stderr
+
+
+def test_one_file_gets_the_same_checks_as_a_folder_run(tmp_path):
+    thread = tmp_path / "thread.txt.gz"
+    thread.write_bytes(gzip.compress(f"{STORY}\n\n4 Comments\n\n{THREAD}\n".encode()))
+    warned = cli("clean", str(thread), "--rules-only")
+    assert warned.returncode == 0 and "harbour wall" in warned.stdout
+    assert "suspicious loss: kept" in warned.stderr and "comments/comment-section" in warned.stderr
+    scan = tmp_path / "scan.txt"
+    scan.write_bytes(bytes(range(256)) * 16)
+    refused = cli("clean", str(scan))
+    assert refused.returncode == 1 and "looks binary" in refused.stderr and not refused.stdout

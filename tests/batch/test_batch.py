@@ -162,7 +162,7 @@ def test_report_and_audit_say_what_explain_says(tmp_path):
         line = first.document.lines[removal.line]
         span = removal.span or (0, len(line))
         assert entry["text"] == line[span[0] : span[1]]
-        assert entry["reason"] == removal.reason and entry["line"] == removal.line
+        assert entry["reason"] == removal.reason and entry["line"] == removal.line + 1
     assert (output / "_removals" / "shards" / "part-001.jsonl").exists()  # .gz audit: plain
     assert (output / "_removals" / "pages" / "deep" / "_documents.jsonl").exists()
 

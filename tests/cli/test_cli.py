@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.html_pages import PAGE, PROSE_1
+
 DIRTY = (
     "Bridge vote\n\nThe council voted 5-2 on Tuesday.\n\nADVERTISEMENT\n\n"
     "The bridge opens in May.\n"
@@ -152,3 +154,30 @@ def test_broken_rule_pack_names_the_rule(tmp_path):
     result = run("clean", "-", "--rules", str(pack))
     assert result.returncode == 2
     assert b"rule 'oops': pattern does not compile" in result.stderr
+
+
+def test_html_from_stdin_is_cleaned_as_a_page(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    as_file = run("clean", str(page))
+    assert as_file.returncode == 0 and PROSE_1.encode() in as_file.stdout
+    for args in (("clean", "--html", "-"), ("clean", "-", "--html")):
+        result = run(*args, stdin=PAGE.encode())
+        assert result.returncode == 0 and result.stdout == as_file.stdout
+    assert b"<p>" in run("clean", "-", stdin=PAGE.encode()).stdout  # without it: text
+    # Bytes are decoded as a browser would, from the page's own <meta charset>.
+    legacy = PAGE.replace('charset="utf-8"', 'charset="windows-1252"').replace("river,", "rivière,")
+    result = run("clean", "--html", "-", stdin=legacy.encode("cp1252"))
+    assert "rivière," in result.stdout.decode() and b"undecodable" not in result.stderr
+    assert "--html" in run("clean", "--help").stdout.decode()
+
+
+def test_html_flag_is_for_one_page(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(DIRTY, encoding="utf-8")
+    result = run("clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--html")
+    assert result.returncode == 2 and b"--html reads one page" in result.stderr
+    shard = tmp_path / "part.jsonl"
+    shard.write_text('{"text": "x"}\n', encoding="utf-8")
+    result = run("clean", str(shard), "-o", str(tmp_path / "o.jsonl"), "--html")
+    assert result.returncode == 2 and b"--html-field" in result.stderr

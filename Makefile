@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 SAMPLE_OUT := out/sample-corpus
 
-.PHONY: setup core browser run test bench fuzz fuzz-folders lint clean
+.PHONY: setup core browser run test bench fuzz fuzz-inputs fuzz-folders lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,15 @@ fuzz:
 	cd fuzz && cargo fuzz run text -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
 	cd fuzz && cargo fuzz run html -s none -- -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS)
 	cd fuzz && cargo fuzz run patterns -s none -- -runs=$(PATTERN_RUNS) $(FUZZ_FLAGS)
+
+# Input fuzzing at the API level (bench/fuzz_inputs.py): FUZZ_INPUTS mutated real pages and
+# generated inputs through explain/explain_html in one watched child process, FUZZ_SEED picks
+# them. A crash or an input over FUZZ_TIMEOUT seconds (a hang) fails, its input saved.
+FUZZ_INPUTS ?= 100000
+FUZZ_SEED ?= 1
+FUZZ_TIMEOUT ?= 10
+fuzz-inputs: setup
+	$(PY) bench/fuzz_inputs.py --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) --timeout $(FUZZ_TIMEOUT)
 
 # Corpus runs over random folders (damaged pages and shards, binaries, other formats,
 # colliding names, symlinks) until FOLDER_INPUTS inputs are accounted for: each cleaned or

@@ -3,6 +3,7 @@
 Filters look at a Document and at what earlier filters decided (a Draft) and propose
 Removals; they never edit text. The pipeline keeps the first whole-line removal per line,
 applies span cuts, and builds the output once, so `explain` and `clean` can never disagree.
+A page's DOM blocks are output with a blank line between paragraphs (`cleaner.html.paragraphs`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from operator import attrgetter
 from typing import Protocol, runtime_checkable
 
 from cleaner.document import Cleaned, Document, Removal
+from cleaner.html.paragraphs import with_paragraph_breaks
 from cleaner.text.lines import build_output, cut_spans
 
 
@@ -96,5 +98,9 @@ class Pipeline:
                     texts[index] = cut_spans(lines[index], spans[index])[0]
                     removed[index] = not texts[index]
         removals = in_line_order(removals)
-        kept = [None if gone else text for text, gone in zip(texts, removed, strict=True)]
+        kept: list[str | None] = [
+            None if gone else text for text, gone in zip(texts, removed, strict=True)
+        ]
+        if document.blocks:  # a page's blocks: paragraphs get a blank line in the output only
+            kept = with_paragraph_breaks(kept, document.blocks)
         return Cleaned(build_output(kept), tuple(removals), document)

@@ -21,7 +21,8 @@ FAST = Cleaner(model=None, backend="fast")
 
 
 def test_package_exports_html_functions():
-    assert cleaner.clean_html(PAGE) == f"Council backs the footbridge\n{PROSE_1}\n{PROSE_2}"
+    # a heading and two paragraphs: a blank line between each (tests/html/test_paragraphs.py)
+    assert cleaner.clean_html(PAGE) == f"Council backs the footbridge\n\n{PROSE_1}\n\n{PROSE_2}"
     assert "clean_html" in cleaner.__all__
     assert "explain_html" in cleaner.__all__
     assert CleanerConfig().html_backend == DEFAULT_BACKEND
@@ -71,7 +72,8 @@ def test_fast_backend_explains_dom_removals_with_the_selector():
     lines = cleaned.document.lines
     assert lines[by_rule["dom/ad-slot"].line] == "Advertisement"
     kept = [i for i in range(len(lines)) if i not in cleaned.removed_lines()]
-    assert "\n".join(lines[i] for i in kept) == cleaned.text
+    # the kept lines, in order, with blank lines between paragraphs
+    assert [line for line in cleaned.text.split("\n") if line] == [lines[i] for i in kept]
 
 
 def test_disabled_dom_rules_stay_in():

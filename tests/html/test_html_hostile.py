@@ -129,3 +129,14 @@ def test_core_fifty_megabyte_text_node():
     page = "<html><body><p>" + "word " * 10_000_000 + "</p></body></html>"
     (text,) = timed_blocks(page)
     assert len(text) == len("word " * 10_000_000) - 1
+
+
+def test_text_at_every_one_of_ten_thousand_levels_costs_blocks_not_blocks_times_depth():
+    # Each of 10,000 blocks used to carry its whole 10,000-level path: minutes for 70 KB.
+    page = ARTICLE + "<div>x " * 10_000 + ARTICLE
+    texts = timed_blocks(page)
+    assert len(texts) == 10_002 and texts[0] == texts[-1] != "x"
+    start = time.perf_counter()
+    out = Cleaner().clean_html(page)  # the model's features for 10,000 rows, too
+    assert time.perf_counter() - start < 5 * CORE_BOUND_SECONDS
+    assert out.count("The council voted") == 2

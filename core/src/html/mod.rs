@@ -187,6 +187,24 @@ fn is_list(tag: &str) -> bool {
 /// Class/id tokens kept per block: the nearest ancestors' say the most.
 pub const MAX_TOKENS: usize = 12;
 
+/// Levels of `path` and `ancestors` a block carries. Real pages nest 20-60 deep; a hostile
+/// one nests 10,000 deep with text at every level, and copying every level into every block
+/// made its cost blocks x depth (minutes for 70 KB). Deeper than this, a block keeps the
+/// outermost levels and its own element, so every element still sits at one level and the
+/// deep blocks share one container (see `capped`).
+pub const MAX_BLOCK_DEPTH: usize = 128;
+
+/// A block's copy of an open-element stack: whole up to `MAX_BLOCK_DEPTH` levels, else the
+/// outermost `MAX_BLOCK_DEPTH - 1` and the innermost (the block's own element).
+fn capped<T: Clone>(stack: &[T]) -> Vec<T> {
+    if stack.len() <= MAX_BLOCK_DEPTH {
+        return stack.to_vec();
+    }
+    let mut kept = stack[..MAX_BLOCK_DEPTH - 1].to_vec();
+    kept.extend(stack.last().cloned());
+    kept
+}
+
 fn heading_level(tag: &str) -> u8 {
     match tag {
         "h1" => 1,
@@ -283,6 +301,7 @@ impl Blocks {
         };
         let start = self.tokens.len().saturating_sub(MAX_TOKENS);
         let tokens: Vec<String> = self.tokens[start..].iter().rev().cloned().collect();
+        let (path, ancestors) = (capped(&self.path), capped(&self.ids));
         for text in texts {
             if text.is_empty() {
                 continue;
@@ -290,14 +309,14 @@ impl Blocks {
             let len = text.chars().count();
             self.blocks.push(Block {
                 text,
-                path: self.path.clone(),
+                path: path.clone(),
                 heading: self.heading,
                 link_chars: link_chars.min(len),
                 in_list: self.lists > 0,
                 in_table: self.tables > 0,
                 tokens: tokens.clone(),
                 hit: hit.clone(),
-                ancestors: self.ids.clone(),
+                ancestors: ancestors.clone(),
             });
         }
     }

@@ -89,3 +89,19 @@ fn empty_and_junk_pages() {
     let junk: String = (0u32..2000).filter_map(char::from_u32).collect();
     let _ = page_blocks(&junk, Some(&ad_rules()));
 }
+
+#[test]
+fn deep_blocks_carry_a_capped_path_with_their_own_element_last() {
+    let depth = 2_000;
+    let html = format!("{}<p>end</p>", "<div>x ".repeat(depth));
+    let blocks = page_blocks(&html, None);
+    assert_eq!(blocks.len(), depth + 1);
+    for block in &blocks {
+        assert!(block.path.len() <= MAX_BLOCK_DEPTH);
+        assert_eq!(block.path.len(), block.ancestors.len());
+    }
+    let last = blocks.last().map(|b| (b.text.as_str(), b.path.last().map(String::as_str)));
+    assert_eq!(last, Some(("end", Some("p"))));
+    let shallow = &blocks[10];
+    assert_eq!(shallow.path.len(), 13, "html, body and 11 divs: below the cap, all kept");
+}

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -121,38 +121,46 @@ def _too_large_message() -> str:
 
 
 def _gunzip_document(stream: BinaryIO) -> RawDocument:
-    """Decompress a gzipped document in bounded pieces (a gzip bomb stops at the size cap),
-    member after member, keeping what came before a damaged stream."""
+    """A gzipped document, decompressed in bounded pieces (a gzip bomb stops at the size
+    cap), keeping what came before a damaged stream."""
     pieces: list[bytes] = []
     size = 0
+    damage: list[tuple[str, str]] = []
+    for piece in gunzip_chunks(iter(lambda: stream.read(READ_CHUNK_BYTES), b""), damage):
+        size += len(piece)
+        if size > MAX_DOCUMENT_BYTES:
+            raise OSError(_too_large_message() + " (uncompressed)")
+        pieces.append(piece)
+    if damage:
+        kind, message = damage[0]
+        return RawDocument(b"".join(pieces), (kind, f"{message}; cleaned what came before"))
+    return RawDocument(b"".join(pieces))
+
+
+def gunzip_chunks(chunks: Iterable[bytes], damage: list[tuple[str, str]]) -> Iterator[bytes]:
+    """Decompress gzip members one after another (concatenated .gz files are valid), in
+    pieces of at most READ_CHUNK_BYTES, so a highly compressible input cannot blow up
+    memory. A corrupt or cut stream ends the pieces and appends `(kind, message)` to
+    `damage`; everything before it has been yielded."""
     inflater = zlib.decompressobj(wbits=31)
-    pending = False  # bytes of an unfinished member were seen
-    while chunk := stream.read(READ_CHUNK_BYTES):
+    started = False  # bytes of the current member seen: a clean end needs none pending
+    for chunk in chunks:
         data = chunk
         while data:
-            pending = True
+            started = True
             try:
-                piece = inflater.decompress(data, READ_CHUNK_BYTES)
+                yield inflater.decompress(data, READ_CHUNK_BYTES)
             except zlib.error as exc:
-                damage = ("corrupt-gzip", f"corrupt gzip data ({exc}); cleaned what came before")
-                return RawDocument(b"".join(pieces), damage)
-            size += len(piece)
-            if size > MAX_DOCUMENT_BYTES:
-                raise OSError(_too_large_message() + " (uncompressed)")
-            pieces.append(piece)
+                damage.append(("corrupt-gzip", f"corrupt gzip data ({exc})"))
+                return
             data = inflater.unconsumed_tail
             if inflater.eof:
                 data = inflater.unused_data + data
                 inflater = zlib.decompressobj(wbits=31)
-                pending = False
-    if pending:
-        pieces.append(inflater.flush())
-        damage = (
-            "truncated-gzip",
-            "the gzip stream ends early (truncated file); cleaned what was there",
-        )
-        return RawDocument(b"".join(pieces), damage)
-    return RawDocument(b"".join(pieces))
+                started = False
+    if started:
+        yield inflater.flush()
+        damage.append(("truncated-gzip", "the gzip stream ends early (truncated file)"))
 
 
 # Characters that never belong in text: C0 controls other than tab and the line breaks
@@ -373,24 +381,7 @@ class ShardLines:
             yield chunk
 
     def _gunzip(self, raw: BinaryIO) -> Iterator[bytes]:
-        """Decompress gzip members one after another (concatenated .gz files are valid),
-        in bounded pieces, so a highly compressible line cannot blow up memory."""
-        inflater = zlib.decompressobj(wbits=31)
-        started = False  # bytes of the current member seen: a clean end needs none pending
-        for chunk in self._raw(raw):
-            data = chunk
-            while data:
-                started = True
-                try:
-                    yield inflater.decompress(data, READ_CHUNK_BYTES)
-                except zlib.error as exc:
-                    self._broken = ("corrupt-gzip", f"corrupt gzip data ({exc})")
-                    return
-                data = inflater.unconsumed_tail
-                if inflater.eof:
-                    data = inflater.unused_data + data
-                    inflater = zlib.decompressobj(wbits=31)
-                    started = False
-        if started:
-            yield inflater.flush()
-            self._broken = ("truncated-gzip", "the gzip stream ends early (truncated file)")
+        damage: list[tuple[str, str]] = []
+        yield from gunzip_chunks(self._raw(raw), damage)
+        if damage:
+            self._broken = damage[0]

@@ -57,10 +57,8 @@ def make_backends(config: CleanerConfig, rules: DomRuleIndex) -> Mapping[str, Ba
     """The backend each name in `BACKENDS` stands for under `config`, resolved once
     (`resolve_backend`); `rules` are the config's DOM rules, indexed. trafilatura is
     imported on the first page it extracts."""
-    extractors: dict[str, Backend] = {
-        "trafilatura": TrafilaturaBackend(),
-        "fast": FastBackend(rules),
-    }
+    fast = FastBackend(rules)
+    extractors: dict[str, Backend] = {"trafilatura": TrafilaturaBackend(fast), "fast": fast}
     dom_model = default_dom_model() if config.uses_shipped_model() else None
     if dom_model is not None:
         extractors["guided"] = GuidedBackend(rules, rule_filters(config.packs()), dom_model)

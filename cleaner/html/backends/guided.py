@@ -30,7 +30,7 @@ from cleaner.document import EXTRACT, Document, Removal
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.learned import MIN_PAGE_WORDS
 from cleaner.html.backends.fast import fast_document
-from cleaner.html.backends.trafilatura import extract_text
+from cleaner.html.backends.trafilatura import extract_text, too_much_markup
 from cleaner.html.dom_match import DomRuleIndex
 from cleaner.models.dom_model import judge_dom
 from cleaner.models.line_model import LineModel
@@ -131,6 +131,8 @@ class GuidedBackend:
 
     def document(self, html: str, url: str | None) -> Document:
         blocks = fast_document(html, self.rules)
+        if too_much_markup(html):
+            return blocks  # as when trafilatura keeps too little
         extracted = extract_text(html, url, fast=True)
         lines = [line for line in extracted.split("\n") if line.strip()]
         content = self.content_blocks(blocks)

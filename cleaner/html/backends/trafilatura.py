@@ -8,7 +8,24 @@ that were tried and not kept are in docs/decisions.md.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from cleaner.document import EXTRACT, Document
+
+# Markup a page may have for trafilatura to read it. trafilatura slows down quadratically on
+# a paragraph of very many inline tags (20,000 <b>: 2 s; 40,000: 11 s; a fuzzed page ran
+# for minutes: docs/decisions.md, "Input fuzzing"). No shared page has over 22,000 tags, so
+# a page past this is no article trafilatura could read well: its DOM blocks are used.
+MAX_TRAFILATURA_TAGS = 30_000
+
+
+def too_much_markup(html: str) -> bool:
+    """Whether trafilatura should not be run on `html` (see MAX_TRAFILATURA_TAGS)."""
+    return html.count("<") > MAX_TRAFILATURA_TAGS
+
+
+class PageBlocks(Protocol):
+    def document(self, html: str, url: str | None) -> Document: ...
 
 
 def extract_text(html: str, url: str | None = None, fast: bool = False) -> str:
@@ -34,9 +51,15 @@ def extract_text(html: str, url: str | None = None, fast: bool = False) -> str:
 
 
 class TrafilaturaBackend:
-    """trafilatura's extraction as an `EXTRACT` document."""
+    """trafilatura's extraction as an `EXTRACT` document; `fallback` makes the Document of
+    a page with too much markup for trafilatura (`too_much_markup`)."""
 
     name = "trafilatura"
 
+    def __init__(self, fallback: PageBlocks) -> None:
+        self.fallback = fallback
+
     def document(self, html: str, url: str | None) -> Document:
+        if too_much_markup(html):
+            return self.fallback.document(html, url)
         return Document.from_text(extract_text(html, url), EXTRACT)

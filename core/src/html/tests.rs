@@ -100,8 +100,14 @@ fn deep_blocks_carry_a_capped_path_with_their_own_element_last() {
         assert!(block.path.len() <= MAX_BLOCK_DEPTH);
         assert_eq!(block.path.len(), block.ancestors.len());
     }
-    let last = blocks.last().map(|b| (b.text.as_str(), b.path.last().map(String::as_str)));
+    let last = blocks
+        .last()
+        .map(|b| (b.text.as_str(), b.path.last().map(String::as_str)));
     assert_eq!(last, Some(("end", Some("p"))));
     let shallow = &blocks[10];
-    assert_eq!(shallow.path.len(), 13, "html, body and 11 divs: below the cap, all kept");
+    assert_eq!(
+        shallow.path.len(),
+        13,
+        "html, body and 11 divs: below the cap, all kept"
+    );
 }

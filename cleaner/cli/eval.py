@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -16,54 +14,24 @@ from cleaner.cli.data_options import RENDERERS, TRAIN_EXAMPLES, add_dataset_opti
 from cleaner.config import DEFAULT_PRESET, PRESETS
 from cleaner.filters.learned import LearnedFilter
 from cleaner.models.line_model import LineModel
+from cleaner.training.datasets import DatasetError
 from cleaner.training.evaluate_text import (
     default_methods,
     evaluate_dataset,
     format_report,
 )
 
-# What a page of a dataset file holds (`cleaner.training.datasets`); `meta` is optional.
-PAGE_FIELDS = ("id", "dataset", "html", "gold")
-DATASET_FORM = "a dataset line is a JSON object with id, dataset, html and gold (and meta.fold)"
-
 Result = TypeVar("Result")
 
 
-def dataset_problem(path: Path) -> str | None:
-    """What is wrong with a dataset file, found by reading it through as the loader does:
-    the first line that is not a page with every field; None when all of them are pages.
-    Lines without a gold text are skipped, as the loader skips them."""
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    return f"{path} line {number}: not JSON; {DATASET_FORM}"
-                if not isinstance(record, dict):
-                    return f"{path} line {number}: not a JSON object; {DATASET_FORM}"
-                missing = [name for name in PAGE_FIELDS if name not in record]
-                if isinstance(record.get("gold"), str) and missing:
-                    return f"{path} line {number}: no field {', '.join(missing)}; {DATASET_FORM}"
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        return f"{path}: not a gzip-compressed JSONL file ({exc}); {DATASET_FORM}"
-    return None
-
-
 def from_dataset(path: Path, read: Callable[[], Result]) -> Result:
-    """`read()`, which reads the dataset file `path`; when it fails and the file is at fault
-    (a missing field, a line that is not JSON, not gzip), the failure becomes one line
-    naming the file, the line and what a dataset holds. Failures the file does not explain
-    are bugs and go on as they are."""
+    """`read()`, which reads the dataset file `path`; when the file is at fault (the
+    loader's DatasetError: a missing field, a line that is not JSON, not gzip), one line
+    naming the file, the line and what a dataset holds. Other failures are bugs."""
     try:
         return read()
-    except (KeyError, AttributeError, TypeError, ValueError, OSError, EOFError) as exc:
-        problem = dataset_problem(path)
-        if problem is None:
-            raise
-        raise CliError(problem) from exc
+    except DatasetError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def add_eval_command(commands: Any) -> None:

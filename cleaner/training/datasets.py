@@ -146,21 +146,45 @@ def _page_from_record(record: Mapping[str, Any]) -> Page:
     )
 
 
+# What a page of a dataset file holds; `meta` (and the rest) is optional.
+PAGE_FIELDS = ("id", "dataset", "html", "gold")
+DATASET_FORM = "a dataset line is a JSON object with id, dataset, html and gold (and meta.fold)"
+
+
+class DatasetError(ValueError):
+    """A dataset file that is not one: the message names the file, the line and the form."""
+
+
 def iter_pages(path: Path) -> Iterator[Page]:
-    """Stream the pages of one ``.jsonl.gz`` file, one at a time (the files reach 67 MB)."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(
-                    f"{path}:{number}: not valid JSON ({error}); "
-                    "the file is damaged, fetch it again"
-                ) from error
-            if isinstance(record.get("gold"), str):  # prefix-only pages have no gold to score
-                yield _page_from_record(record)
+    """Stream the pages of one ``.jsonl.gz`` file, one at a time (the files reach 67 MB).
+    Lines without a gold text are skipped (prefix-only pages have none to score); a line
+    that is not a page, or a file that is not gzipped JSONL, raises DatasetError."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    page = _page_of_line(line, f"{path} line {number}")
+                    if page is not None:
+                        yield page
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise DatasetError(
+            f"{path}: not a gzip-compressed JSONL file ({exc}); {DATASET_FORM}"
+        ) from exc
+
+
+def _page_of_line(line: str, where: str) -> Page | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        raise DatasetError(f"{where}: not JSON; {DATASET_FORM}") from None
+    if not isinstance(record, dict):
+        raise DatasetError(f"{where}: not a JSON object; {DATASET_FORM}")
+    if not isinstance(record.get("gold"), str):
+        return None
+    missing = [name for name in PAGE_FIELDS if name not in record]
+    if missing:
+        raise DatasetError(f"{where}: no field {', '.join(missing)}; {DATASET_FORM}")
+    return _page_from_record(record)
 
 
 def select_pages(

@@ -28,19 +28,15 @@ from cleaner.corpus.files import (
     ShardLines,
     as_file_text,
     atomic_output,
-    decode_bytes,
     decode_with_replacement,
-    drop_controls,
     json_line,
-    not_text_problem,
     read_document,
     write_atomic,
 )
 from cleaner.corpus.inputs import Include, Kind, is_gzip
 from cleaner.corpus.loss import suspicious_loss
-from cleaner.corpus.records import ID_FIELD, Fields, clean_record, cleaner_for
+from cleaner.corpus.records import ID_FIELD, Fields, NotText, clean_bytes, clean_record, cleaner_for
 from cleaner.document import Cleaned
-from cleaner.html.decode import decode_html
 from cleaner.profiles.profile import folder_site
 
 # A worker tells the progress bar how far a shard has got every this many bytes read.
@@ -147,7 +143,7 @@ def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> Task
             _clean_document(job, task, cleaner, result)
         if task.record is not None:
             write_atomic(task.record, result.completion_record(task.size, task.mtime_ns))
-    except NotCleaned as exc:
+    except NotText as exc:
         return _failed(result, exc.kind, exc.message)
     except OSError as exc:
         return _failed(result, "unreadable", f"cannot read or write it ({exc.strerror or exc})")
@@ -155,15 +151,6 @@ def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> Task
         return _failed(result, "cleaning-failed", f"{type(exc).__name__}: {exc}")
     result.done = True
     return result
-
-
-class NotCleaned(Exception):
-    """An input that is not a document to clean (binary, another encoding): it gets one
-    entry in the report and no output."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind, self.message = kind, message
 
 
 def _failed(result: TaskResult, kind: str, message: str) -> TaskResult:
@@ -175,16 +162,8 @@ def _failed(result: TaskResult, kind: str, message: str) -> TaskResult:
 
 def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) -> None:
     raw = read_document(task.source)
-    decoded = decode_html(raw.data) if task.kind == "html" else decode_bytes(raw.data)
-    problem = not_text_problem(decoded)
-    if problem is not None:
-        raise NotCleaned(*problem)
-    text = drop_controls(decoded.text)
     site = _fallback_site(task, cleaner)
-    if task.kind == "html":
-        cleaned = cleaner.explain_html(text, site=site)
-    else:
-        cleaned = cleaner.explain(text, site=site)
+    decoded, text, cleaned = clean_bytes(raw.data, task.kind == "html", cleaner, site)
     if decoded.replaced:
         result.problem(
             "undecodable",

@@ -25,15 +25,12 @@ from cleaner.cli.learn import add_profile_options, learn_into_output
 from cleaner.corpus.files import (
     RawDocument,
     as_file_text,
-    decode_bytes,
-    drop_controls,
-    not_text_problem,
     read_document,
     write_atomic,
 )
 from cleaner.corpus.inputs import Kind, input_kind, output_rel
 from cleaner.corpus.loss import suspicious_loss
-from cleaner.html.decode import decode_html
+from cleaner.corpus.records import NotText, clean_bytes
 
 
 def add_clean_command(commands: Any) -> None:
@@ -61,6 +58,7 @@ def add_clean_command(commands: Any) -> None:
     add_corpus_options(clean)
     add_rule_options(clean)
     add_profile_options(clean, learn_option=True)
+
 
 def read_one(source: str) -> RawDocument:
     """The bytes of one input: stdin, or a file (gunzipped when it ends .gz)."""
@@ -91,17 +89,11 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         return clean_one_shard(cleaner, args)
     name = "<stdin>" if args.input == "-" else args.input
     raw = read_one(args.input)
-    # HTML bytes are decoded as a browser would (BOM, <meta charset>, ...).
-    decoded = decode_html(raw.data) if kind == "html" else decode_bytes(raw.data)
-    not_text = not_text_problem(decoded)
-    if not_text is not None:
-        print(f"cleaner: {name}: {not_text[1]}", file=sys.stderr)
+    try:
+        decoded, _, cleaned = clean_bytes(raw.data, kind == "html", cleaner, args.site)
+    except NotText as exc:
+        print(f"cleaner: {name}: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
-    page = drop_controls(decoded.text)
-    if kind == "html":
-        cleaned = cleaner.explain_html(page, site=args.site)
-    else:
-        cleaned = cleaner.explain(page, site=args.site)
     text = as_file_text(cleaned.text)
     warn_replaced(decoded, name)
     if raw.damage is not None:
@@ -133,8 +125,7 @@ def output_folder_error(exc: OSError, output: Path) -> CliError:
     where = Path(exc.filename) if exc.filename else output
     if where == output or where in output.parents or output in where.parents:
         return CliError(
-            f"cannot create or write the output folder {output} ({os_reason(exc, where)}); "
-            "check -o"
+            f"cannot create or write the output folder {output} ({os_reason(exc, where)}); check -o"
         )
     return CliError(f"cannot read or write {where} ({os_reason(exc, where)})")
 

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 from cleaner.api import Cleaner
 from cleaner.config import CleanerConfig
-from cleaner.corpus.files import drop_controls
+from cleaner.corpus.files import Decoded, decode_bytes, drop_controls, not_text_problem
 from cleaner.document import Cleaned
+from cleaner.html.decode import decode_html
 from cleaner.profiles.profile import SITE_FIELD, record_site
 
 DEFAULT_TEXT_FIELD = "text"
@@ -76,6 +77,32 @@ def clean_value(
             raise TypeError(f"field {fields.text!r} holds bytes; text fields must be strings")
         return cleaner.explain(value, site=site)
     return cleaner.explain_html(value, url if isinstance(url, str) else None, site=site)
+
+
+class NotText(Exception):
+    """Bytes that are not a document to clean (binary, another encoding): `kind` and
+    `message` are its entry in a run's report."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+def clean_bytes(
+    data: bytes, html: bool, cleaner: Cleaner, site: str | None = None
+) -> tuple[Decoded, str, Cleaned]:
+    """Clean one document file's bytes: decoded as a browser would for HTML, else as text;
+    refused with NotText when they are not text; stray controls dropped. Returns the
+    decoding, the text cleaned and the result: the one way a folder run and `cleaner clean
+    FILE` read a document."""
+    decoded = decode_html(data) if html else decode_bytes(data)
+    problem = not_text_problem(decoded)
+    if problem is not None:
+        raise NotText(*problem)
+    text = drop_controls(decoded.text)
+    if html:
+        return decoded, text, cleaner.explain_html(text, site=site)
+    return decoded, text, cleaner.explain(text, site=site)
 
 
 def clean_record(

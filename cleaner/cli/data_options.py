@@ -23,12 +23,12 @@ examples:
 """
 
 
-def add_dataset_options(parser: argparse.ArgumentParser, what: str) -> None:
+def add_dataset_options(parser: argparse.ArgumentParser, what: str, required: bool = True) -> None:
     """`--data` and `--page-types`, shared by train and eval."""
     parser.add_argument(
         "--data",
         nargs="+",
-        required=True,
+        required=required,
         metavar="FILE",
         type=Path,
         help="dataset files NAME.jsonl.gz (fields html, gold, meta.fold)",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaner.api import Cleaner
-from cleaner.cli.common import CliError, check_model_file
+from cleaner.cli.common import CliError, check_model_file, check_writable
 from cleaner.cli.data_options import RENDERERS, TRAIN_EXAMPLES, add_dataset_options, check_files
 from cleaner.config import DEFAULT_PRESET, PRESETS
 from cleaner.filters.learned import LearnedFilter
@@ -42,7 +42,7 @@ def add_eval_command(commands: Any) -> None:
         epilog=TRAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_dataset_options(evaluate, "scored")
+    add_dataset_options(evaluate, "scored", required=False)
     evaluate.add_argument(
         "--mode",
         choices=("text", "html"),
@@ -66,10 +66,32 @@ def add_eval_command(commands: Any) -> None:
     evaluate.add_argument(
         "--limit", type=int, metavar="N", help="only the first N pages (by id) of each dataset"
     )
+    loo = evaluate.add_argument_group(
+        "leave-one-dataset-out (--loo)",
+        "score every dataset of the data folder in text (both renderings) and HTML mode with "
+        "models trained without it (or, for a dataset we may not train on, on all we may), "
+        "beside C4 and trafilatura; models are trained on the first run and cached under "
+        ".cache/loo (most of an hour on two cores)",
+    )
+    loo.add_argument("--loo", action="store_true", help="print the leave-one-dataset-out table")
+    loo.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="the data folder (default: $CLEANER_DATA_DIR or ../shared/data)",
+    )
+    loo.add_argument(
+        "--datasets", nargs="+", metavar="NAME", help="score only these (default: all in DIR)"
+    )
+    loo.add_argument("--out", type=Path, metavar="FILE.md", help="also write the table as markdown")
 
 
 def run_eval(args: argparse.Namespace) -> int:
     """Score every method on every dataset and print one table per dataset."""
+    if args.loo:
+        return run_loo(args)
+    if not args.data:
+        raise CliError("give the datasets to score with --data FILE..., or --loo for the table")
     check_files(args.data)
     model_name = None if args.model.lower() == "none" else args.model
     check_model_file(model_name)
@@ -105,4 +127,32 @@ def run_html_eval(
         read = partial(evaluate_html_dataset, path, methods, model, args.limit, types)
         report = from_dataset(path, read)
         print(format_report(report) + "\n", flush=True)
+    return 0
+
+
+def run_loo(args: argparse.Namespace) -> int:
+    """`cleaner eval --loo`: the leave-one-dataset-out table (`cleaner.training.loo_eval`)."""
+    from cleaner.training.datasets import dataset_names, default_data_dir
+    from cleaner.training.loo_eval import format_table, loo_table  # scikit-learn
+
+    if args.data or args.page_types or args.model != "default":
+        raise CliError(
+            "--loo trains its own models on whole datasets; leave out --data, --page-types "
+            "and --model (choose datasets with --datasets NAME...)"
+        )
+    data_dir = args.data_dir or default_data_dir()
+    present = dataset_names(data_dir)
+    names = args.datasets or present
+    missing = sorted(set(names) - set(present))
+    if missing:
+        raise CliError(
+            f"no dataset {', '.join(missing)} in {data_dir} (present: {', '.join(present)})"
+        )
+    if args.out is not None:
+        check_writable(args.out, "--out")
+    rows = loo_table(data_dir, names, args.limit, args.preset)
+    print(format_table(rows))
+    if args.out is not None:
+        args.out.write_text(format_table(rows, markdown=True) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.out}")
     return 0

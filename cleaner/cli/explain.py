@@ -42,6 +42,7 @@ def add_explain_command(commands: Any) -> None:
     add_rule_options(explain)
     add_profile_options(explain, learn_option=False)
 
+
 def _use_color(choice: str, stream: TextIO) -> bool:
     if choice != "auto":
         return choice == "always"

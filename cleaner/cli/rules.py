@@ -29,6 +29,7 @@ def add_rules_command(commands: Any) -> None:
         help="text or DOM packs to check (default: the built-in ones)",
     )
 
+
 def run_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "list":
         cleaner = make_cleaner(args)

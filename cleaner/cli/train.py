@@ -8,7 +8,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cleaner import __version__
 from cleaner.api import Cleaner
 from cleaner.cli.common import CliError, check_writable, os_reason
 from cleaner.cli.data_options import (
@@ -71,9 +70,9 @@ def add_train_command(commands: Any) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     """Build examples, cross-fit by site folds, print fold scores, write the model."""
-    from cleaner.training import (
-        train_lines as training,  # scikit-learn is imported only when training
-    )
+    # scikit-learn is imported only when training
+    from cleaner.training import train_lines as training
+    from cleaner.training.fitting import Recipe, fit
 
     check_files(args.data)
     check_writable(args.out, "--out")  # before training, not after it
@@ -81,7 +80,6 @@ def run_train(args: argparse.Namespace) -> int:
     types = frozenset(args.page_types) if args.page_types else None
     rule_filters = Cleaner(model=None).default_filters()
     examples = []
-    trained_folds: dict[str, list[int]] = {}
     for path in args.data:
         for renderer in args.render:
             rendered = from_dataset(path, partial(load_rendered, path, renderer))
@@ -90,7 +88,6 @@ def run_train(args: argparse.Namespace) -> int:
                 for p in rendered
                 if int(p.meta.get("fold", 0)) not in holdout and of_types(p, types)
             ]
-            trained_folds[dataset_name(path)] = sorted({int(p.meta.get("fold", 0)) for p in pages})
             progress = progress_bar(f"{dataset_name(path)} ({renderer})", args.quiet)
             examples.extend(
                 training.page_examples(pages, rule_filters, progress, augment=args.augment)
@@ -102,32 +99,21 @@ def run_train(args: argparse.Namespace) -> int:
         "cross-fitting by site folds",
         file=sys.stderr,
     )
-    logits = training.out_of_fold_logits(examples, args.family)
-    probabilities = training.cross_fit(examples, logits)
-    thresholds = training.tune_thresholds(examples, probabilities)
-    reports = training.fold_reports(examples, probabilities, thresholds["balanced"])
+    info = {
+        "renderers": list(args.render),
+        "page_types": sorted(types) if types else None,
+        "augmented": args.augment,
+    }
+    fitted = fit(examples, Recipe(args.family), info)
     print(f"{'folds':<8} {'pages':>6} {'P':>6} {'R':>6} {'F1':>6}   (out-of-fold, balanced)")
-    for report in reports:
+    for report in fitted.reports:
         folds = ",".join(map(str, report.folds))
         print(
             f"{folds:<8} {report.pages:>6} {report.precision:6.3f} {report.recall:6.3f} "
             f"{report.f1:6.3f}"
         )
-    print("thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items()))
-    info = {
-        "cleaner_version": __version__,
-        "trained_folds": trained_folds,
-        "renderers": list(args.render),
-        "page_types": sorted(types) if types else None,
-        "examples": len(examples),
-        "augmented": args.augment,
-        "family": args.family,
-        "seed": training.SEED,
-        "fold_scores": [
-            {"folds": list(r.folds), "pages": r.pages, "f1": round(r.f1, 4)} for r in reports
-        ],
-    }
-    model = training.fit_model(examples, logits, thresholds, info, args.family)
+    print("thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in fitted.thresholds.items()))
+    model = fitted.model
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         model.save(args.out)

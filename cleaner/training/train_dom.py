@@ -9,7 +9,7 @@ page's blocks with the gold (`cleaner.training.labels`), and `cleaner.training.t
 cross-fitted two-stage
 logistic model is fitted on text + DOM features. Site folds 8 and 9 are held out, and the
 model records the folds it trained on, so `cleaner eval` scores only the others. Shipped
-weights may only come from wcxb_dev and readability (design.md section 3, licences).
+weights may only come from `SHIPPABLE_DATASETS` (design.md section 3, licences).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner import __version__
 from cleaner.api import Cleaner
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.html.backends.fast import fast_document
@@ -29,20 +28,11 @@ from cleaner.html.dom_match import DomRuleIndex, rules_in_force
 from cleaner.models.dom_model import dom_features, save_dom_model
 from cleaner.packs.dom_pack import builtin_dom_packs
 from cleaner.pipeline import Filter, Pipeline
-from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset
+from cleaner.training.datasets import MIN_GOLD_RECALL, SHIPPABLE_DATASETS, Page, load_dataset
 from cleaner.training.evaluate_text import dataset_name, of_types
+from cleaner.training.fitting import Recipe, fit
 from cleaner.training.labels import align_lines
-from cleaner.training.logistic import SEED
-from cleaner.training.train_lines import (
-    DraftTap,
-    Example,
-    cross_fit,
-    example_of,
-    fit_model,
-    fold_reports,
-    out_of_fold_logits,
-    tune_thresholds,
-)
+from cleaner.training.train_lines import DraftTap, Example, example_of
 
 HOLDOUT_FOLDS = (8, 9)
 # L2 strength of both stages: thirty times the line model's
@@ -66,8 +56,7 @@ DOM_THRESHOLD_GRID = (
 # fell to 0.001, where the model removes only what it is all but certain of; articles and
 # the news sets want far more removed (docs/decisions.md, "The `fast` backend").
 TUNING_PAGE_TYPES = frozenset(("article",))
-# The only datasets whose licences allow shipped weights (design.md section 3).
-SHIPPABLE = frozenset(("wcxb_dev", "readability"))
+DOM_RECIPE = Recipe("linear", DOM_L2_ALPHA, DOM_THRESHOLD_GRID)
 
 
 def label_text(page: Page) -> str:
@@ -102,68 +91,61 @@ def page_example(
     return example_of(page, features, draft, content, np.ones(len(features.lines), dtype=bool))
 
 
-def tune_dom_thresholds(
-    examples: Sequence[Example], probabilities: Sequence[np.ndarray], tuning_ids:
-    set[str]
-) -> dict[str, float]:
-    """`cleaner.training.train_lines.tune_thresholds` over `DOM_THRESHOLD_GRID`, on the examples
-    whose
-    page id is in `tuning_ids` (out-of-fold probabilities, as for the line model)."""
-    chosen = [
-        (e, p) for e, p in zip(examples, probabilities, strict=True) if e.page_id in tuning_ids
-    ]
-    if not chosen:
-        raise ValueError("no article pages to tune thresholds on; add a dataset with articles")
-    return tune_thresholds([e for e, _ in chosen], [p for _, p in chosen], DOM_THRESHOLD_GRID)
-
+def dom_examples(
+    pages: Sequence[Page], rule_filters: Sequence[Filter]
+) -> tuple[list[Example], set[str]]:
+    """Examples of the pages' DOM blocks, and the ids of the pages thresholds are tuned on
+    (`TUNING_PAGE_TYPES`)."""
+    examples: list[Example] = []
+    tuning_ids: set[str] = set()
+    for page in pages:
+        example = page_example(page, rule_filters)
+        if example is not None:
+            examples.append(example)
+            if of_types(page, TUNING_PAGE_TYPES):
+                tuning_ids.add(page.id)
+    return examples, tuning_ids
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cleaner.training.train_dom",
-    description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m cleaner.training.train_dom", description=__doc__
+    )
     parser.add_argument("--data", nargs="+", type=Path, required=True, metavar="FILE")
     parser.add_argument("--out", type=Path, required=True, metavar="MODEL.npz")
     parser.add_argument("--limit", type=int, default=None, help="first N pages per dataset")
+    parser.add_argument(
+        "--holdout-folds",
+        nargs="*",
+        type=int,
+        default=list(HOLDOUT_FOLDS),
+        metavar="FOLD",
+        help="site folds left out for validation (default: 8 9; none for a shipped model "
+        "whose evaluation is leave-one-dataset-out)",
+    )
     args = parser.parse_args(argv)
     rule_filters = Cleaner(model=None).default_filters()
     examples: list[Example] = []
     tuning_ids: set[str] = set()
-    trained_folds: dict[str, list[int]] = {}
     for path in args.data:
         name = dataset_name(path)
-        if name not in SHIPPABLE:
+        if name not in SHIPPABLE_DATASETS:
             print(f"note: {name} is not licensed for shipped weights", file=sys.stderr)
         pages = [
             p
             for p in load_dataset(name, path.parent, args.limit, MIN_GOLD_RECALL)
-            if int(p.meta.get("fold", 0)) not in HOLDOUT_FOLDS
+            if int(p.meta.get("fold", 0)) not in args.holdout_folds
         ]
-        trained_folds[name] = sorted({int(p.meta.get("fold", 0)) for p in pages})
-        for page in pages:
-            example = page_example(page, rule_filters)
-            if example is not None:
-                examples.append(example)
-                if of_types(page, TUNING_PAGE_TYPES):
-                    tuning_ids.add(page.id)
+        found, tuning = dom_examples(pages, rule_filters)
+        examples.extend(found)
+        tuning_ids |= tuning
         print(f"{name}: {len(pages)} pages", file=sys.stderr, flush=True)
-    logits = out_of_fold_logits(examples, alpha=DOM_L2_ALPHA)
-    probabilities = cross_fit(examples, logits, DOM_L2_ALPHA)
-    thresholds = tune_dom_thresholds(examples, probabilities, tuning_ids)
-    reports = fold_reports(examples, probabilities, thresholds["balanced"])
-    for report in reports:
+    fitted = fit(examples, DOM_RECIPE, tuning_ids=tuning_ids)
+    for report in fitted.reports:
         print(f"folds {report.folds}: {report.pages} pages, F1 {report.f1:.3f} (out-of-fold)")
-    print("thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items()))
-    info = {
-        "cleaner_version": __version__,
-        "trained_folds": trained_folds,
-        "examples": len(examples),
-        "seed": SEED,
-        "l2_alpha": DOM_L2_ALPHA,
-        "fold_scores": [{"folds": list(r.folds), "f1": round(r.f1, 4)} for r in reports],
-    }
-    model = fit_model(examples, logits, thresholds, info, alpha=DOM_L2_ALPHA)
+    print("thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in fitted.thresholds.items()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    save_dom_model(model, args.out)
+    save_dom_model(fitted.model, args.out)
     print(f"wrote {args.out}")
     return 0
 

@@ -62,6 +62,4 @@ def make_backends(config: CleanerConfig, rules: DomRuleIndex) -> Mapping[str, Ba
     dom_model = default_dom_model() if config.uses_shipped_model() else None
     if dom_model is not None:
         extractors["guided"] = GuidedBackend(rules, rule_filters(config.packs()), dom_model)
-    return MappingProxyType(
-        {name: extractors[resolve_backend(name, config)] for name in BACKENDS}
-    )
+    return MappingProxyType({name: extractors[resolve_backend(name, config)] for name in BACKENDS})

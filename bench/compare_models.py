@@ -132,12 +132,20 @@ def fit_families(examples: Sequence[train.Example]) -> list[Family]:
         second, t_second = timed(lambda o=oof: train.fit_second_stage(examples, o))
         two_stage = LineModel(first, second)
         specs.append(
-            (f"{family}-1stage", [sigmoid(s) for s in oof], t_first,
-             lambda f, stage=first: sigmoid(stage.logits(f.dense, f)))
+            (
+                f"{family}-1stage",
+                [sigmoid(s) for s in oof],
+                t_first,
+                lambda f, stage=first: sigmoid(stage.logits(f.dense, f)),
+            )
         )
         specs.append(
-            (f"{family}-2stage", train.cross_fit(examples, oof), t_oof + t_first + t_second,
-             two_stage.content_probability)
+            (
+                f"{family}-2stage",
+                train.cross_fit(examples, oof),
+                t_oof + t_first + t_second,
+                two_stage.content_probability,
+            )
         )
     families = []
     for name, oof_probabilities, seconds, scorer in specs:
@@ -145,8 +153,11 @@ def fit_families(examples: Sequence[train.Example]) -> list[Family]:
         families.append(
             Family(name, thr, mean_f1(examples, oof_probabilities, thr), seconds, scorer)
         )
-        print(f"{name}: thr {thr:.2f}, OOF F1 {families[-1].oof_f1:.4f}, train {seconds:.1f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"{name}: thr {thr:.2f}, OOF F1 {families[-1].oof_f1:.4f}, train {seconds:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     return families
 
 
@@ -165,8 +176,13 @@ def score_all(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--renderers", nargs="+", default=["innertext", "soup"],
-                        choices=("innertext", "soup"), help="renderings trained on")
+    parser.add_argument(
+        "--renderers",
+        nargs="+",
+        default=["innertext", "soup"],
+        choices=("innertext", "soup"),
+        help="renderings trained on",
+    )
     parser.add_argument("--eval-datasets", default="dragnet,l3s_gn1,cleanportaleval")
     parser.add_argument("--eval-renderer", default="innertext", choices=("innertext", "soup"))
     parser.add_argument("--repeat", type=int, default=3, help="scoring passes timed")
@@ -175,13 +191,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     threadpool_limits(1)  # one thread per process, as the pipeline runs (see the docstring)
 
     def pages(name: str, renderer: str) -> list[RenderedPage]:
-        return rendered_pages(name, renderer, data_dir=args.data_dir, limit=args.limit,
-                              min_gold_recall=train.MIN_GOLD_RECALL)
+        return rendered_pages(
+            name,
+            renderer,
+            data_dir=args.data_dir,
+            limit=args.limit,
+            min_gold_recall=train.MIN_GOLD_RECALL,
+        )
 
     def wanted(page: RenderedPage) -> bool:
         return page.dataset != "wcxb_dev" or page.meta.get("page_type") == "article"
 
-    rules = Cleaner(model=None).default_filters()
+    rules = Cleaner(model=None).rule_filters()
     start = time.perf_counter()
     examples: list[train.Example] = []
     for name in ("wcxb_dev", "readability"):
@@ -194,8 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"examples: {name} {renderer}, {len(chosen)} pages", file=sys.stderr, flush=True)
             examples.extend(train.page_examples(chosen, rules))
     lines = sum(len(e.labels) for e in examples)
-    print(f"{len(examples)} training pages, {lines} lines, built in "
-          f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    print(
+        f"{len(examples)} training pages, {lines} lines, built in "
+        f"{time.perf_counter() - start:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
     clock = [0.0, 0.0]
     columns: dict[str, list[train.Example]] = {}
@@ -216,22 +241,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     for fam in fit_families(examples):
         probabilities, seconds = score_all(fam.scorer, sets, args.repeat)
         f1s = [mean_f1(s, p, fam.threshold) for s, p in zip(sets, probabilities, strict=True)]
-        rows.append([fam.name, f"{fam.threshold:.2f}", f"{fam.oof_f1:.3f}",
-                     *(f"{f:.3f}" for f in f1s), f"{n_lines / seconds:,.0f}",
-                     f"{n_pages / seconds:,.0f}", f"{fam.train_seconds:.1f}"])
-    header = ["family", "thr", "OOF F1", *(f"{k} ({len(v)})" for k, v in columns.items()),
-              "lines/s", "pages/s", "train s"]
-    print(f"\nTraining: {len(examples)} pages ({', '.join(args.renderers)}), {lines} lines; "
-          f"eval text: {args.eval_renderer}; (n) = pages.\n")
+        rows.append(
+            [
+                fam.name,
+                f"{fam.threshold:.2f}",
+                f"{fam.oof_f1:.3f}",
+                *(f"{f:.3f}" for f in f1s),
+                f"{n_lines / seconds:,.0f}",
+                f"{n_pages / seconds:,.0f}",
+                f"{fam.train_seconds:.1f}",
+            ]
+        )
+    header = [
+        "family",
+        "thr",
+        "OOF F1",
+        *(f"{k} ({len(v)})" for k, v in columns.items()),
+        "lines/s",
+        "pages/s",
+        "train s",
+    ]
+    print(
+        f"\nTraining: {len(examples)} pages ({', '.join(args.renderers)}), {lines} lines; "
+        f"eval text: {args.eval_renderer}; (n) = pages.\n"
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join([" --- "] + [" ---: "] * (len(header) - 1)) + "|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     rules_s, features_s = clock
     shared = rules_s + features_s
-    print(f"\nShared, once over the same {n_pages} pages / {n_lines} lines: rules "
-          f"{rules_s:.1f} s + page_features {features_s:.1f} s = {n_pages / shared:,.0f} "
-          f"pages/s, {n_lines / shared:,.0f} lines/s.")
+    print(
+        f"\nShared, once over the same {n_pages} pages / {n_lines} lines: rules "
+        f"{rules_s:.1f} s + page_features {features_s:.1f} s = {n_pages / shared:,.0f} "
+        f"pages/s, {n_lines / shared:,.0f} lines/s."
+    )
     return 0
 
 

@@ -130,11 +130,21 @@ def allowed_differences(path: Path = DIFFERENCES) -> dict[tuple[str, str], str]:
     return {(row["page"], row["mode"]): row["reason"] for row in data.get("difference", [])}
 
 
+def f1_floors(path: Path = DIFFERENCES) -> dict[tuple[str, str], float]:
+    """(dataset, mode) -> the mean F1 it must keep instead of the reference's, for changes
+    made on purpose after the port that cost F1 on these pages (each entry says why)."""
+    if not path.is_file():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {(row["dataset"], row["mode"]): float(row["f1"]) for row in data.get("f1_change", [])}
+
+
 def compare(
     reference: dict[tuple[str, str, str], Outcome], current: list[Outcome]
 ) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
     """The table's lines, the failures, and every differing (dataset, page, mode)."""
     allowed = allowed_differences()
+    floors = f1_floors()
     cells: dict[tuple[str, str], list[tuple[Outcome, Outcome]]] = defaultdict(list)
     for outcome in current:
         before = reference.get(outcome.key())
@@ -160,8 +170,9 @@ def compare(
         )
         if mode in TEXT_MODES and explained < len(changed):
             failures.append(f"{dataset} {mode}: {len(changed) - explained} unexplained changes")
-        if f1_now < f1_before - F1_TOLERANCE:
-            failures.append(f"{dataset} {mode}: mean F1 {f1_now:.4f} < {f1_before:.4f}")
+        floor = floors.get((dataset, mode), f1_before)
+        if f1_now < floor - F1_TOLERANCE:
+            failures.append(f"{dataset} {mode}: mean F1 {f1_now:.4f} < {floor:.4f}")
     return lines, failures, differing
 
 

@@ -32,8 +32,10 @@ def main() -> None:
     parser.add_argument("--renderers", default="innertext,soup")
     args = parser.parse_args()
     names = args.datasets.split(",") if args.datasets else dataset_names()
-    print("| dataset | render | pages | labelled lines | ambiguous | content | ceiling P / R / F1 "
-          "| keep-all F1 |")
+    print(
+        "| dataset | render | pages | labelled lines | ambiguous | content | ceiling P / R / F1 "
+        "| keep-all F1 |"
+    )
     print("|---|---|---:|---:|---:|---:|---|---:|")
     for name in names:
         for renderer in args.renderers.split(","):

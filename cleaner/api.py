@@ -21,6 +21,7 @@ from cleaner.config import (
 )
 from cleaner.document import Cleaned, Document
 from cleaner.filters.dom_rules import DomRuleFilter
+from cleaner.filters.headline import HeadlineFilter
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.repeated import ProfileFilter
 from cleaner.filters.rules import rule_filters
@@ -90,22 +91,31 @@ class Cleaner:
         return cls(config=config)
 
     def default_filters(self) -> list[Filter]:
-        """The filters this configuration runs, for every input: the DOM-rule filter (it
-        acts on HTML pages' DOM blocks only), the rule filters of the packs in force, the
-        learned filter (unless `model=None`), then the profile filter (with `profile`).
-        Pass `filters=` to run your own list instead (for instance these plus your own)."""
-        filters: list[Filter] = [DomRuleFilter(), *rule_filters(self.config.packs())]
+        """The filters this configuration runs, for every input: the rule filters
+        (`rule_filters`), the learned filter (unless `model=None`), the
+        furniture-above-the-headline filter (DOM blocks only), then the profile filter (with
+        `profile`). Pass `filters=` to run your own list instead (for instance these plus
+        your own)."""
+        filters = self.rule_filters()
         model = self.config.model
         if model is not None:
             shipped = model == DEFAULT_MODEL
             line_model = default_model() if shipped else load_model(model)
             dom_model = default_dom_model() if shipped else None
             filters.append(LearnedFilter(line_model, self.config.preset, dom_model))
+        # After the model, which keeps the headline block: then what is above it is known.
+        filters.append(HeadlineFilter())
         if self.config.profile is not None:
             # Last: the model judges the page as scraped (the shape it was trained on), so
             # the profile's removals add to the model's and never change them.
             filters.append(ProfileFilter(read_profile(self.config.profile)))
         return filters
+
+    def rule_filters(self) -> list[Filter]:
+        """The filters that run before the learned filter: the DOM-rule filter (it acts on
+        HTML pages' DOM blocks only) and the rule filters of the packs in force. Training
+        shows the models pages as these leave them, and nothing later."""
+        return [DomRuleFilter(), *rule_filters(self.config.packs())]
 
     def explain(self, text: str, *, site: str | None = None) -> Cleaned:
         """The cleaned text plus every removal: line, span, filter, rule and reason.

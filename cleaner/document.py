@@ -113,12 +113,15 @@ class Document:
     `origin` says what the lines are: `TEXT`, a whole page as a scraper flattened it;
     `EXTRACT`, the main text an extractor (trafilatura) already chose, so the page's shape
     and tail are gone; `DOM`, a page's DOM blocks, with their features in `blocks`.
+    `titles`: what a page's head says its title is (`og:title`, `twitter:title`, `<title>`;
+    `cleaner.html.titles`), for finding the headline block; empty for text.
     """
 
     lines: tuple[str, ...]
     keys: tuple[str | None, ...]
     origin: str = TEXT
     blocks: tuple[Block, ...] = ()
+    titles: tuple[str, ...] = ()
 
     @classmethod
     def from_text(cls, text: str, origin: str = TEXT) -> Document:
@@ -126,10 +129,10 @@ class Document:
         return cls(lines, keys, origin)
 
     @classmethod
-    def from_blocks(cls, blocks: Sequence[Block]) -> Document:
+    def from_blocks(cls, blocks: Sequence[Block], titles: Sequence[str] = ()) -> Document:
         """A page's DOM blocks as a Document: line i is `blocks[i].text`."""
         lines = tuple(block.text for block in blocks)
-        return cls(lines, tuple(map(line_key, lines)), DOM, tuple(blocks))
+        return cls(lines, tuple(map(line_key, lines)), DOM, tuple(blocks), tuple(titles))
 
     def __len__(self) -> int:
         return len(self.lines)

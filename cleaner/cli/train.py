@@ -78,7 +78,7 @@ def run_train(args: argparse.Namespace) -> int:
     check_writable(args.out, "--out")  # before training, not after it
     holdout = set(args.holdout_folds)
     types = frozenset(args.page_types) if args.page_types else None
-    rule_filters = Cleaner(model=None).default_filters()
+    rule_filters = Cleaner(model=None).rule_filters()
     examples = []
     for path in args.data:
         for renderer in args.render:

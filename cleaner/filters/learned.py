@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from cleaner.document import DOM, EXTRACT, Document, Removal
+from cleaner.html.headline import headline_line
 from cleaner.models.dom_model import judge_dom
 from cleaner.models.line_model import LineModel
 from cleaner.pipeline import Draft
@@ -53,7 +54,8 @@ class ModelFilter:
     (the DOM block model's `judge_dom`), `label` names the model in each reason, and `digits`
     is how many decimals the reason shows (a threshold of 0.001 needs three). With
     `spare_best` it never empties a page: when every line left would go, those within
-    `spare_best` of the highest probability stay."""
+    `spare_best` of the highest probability stay. With `keep_headline` the block a page's
+    titles name as its headline (`cleaner.html.headline`) stays whatever its score."""
 
     name = LEARNED_FILTER_NAME
 
@@ -66,6 +68,7 @@ class ModelFilter:
         digits: int = 2,
         spare_best: float | None = None,
         judge: JudgeFn | None = None,
+        keep_headline: bool = False,
     ) -> None:
         self.model = model
         self.preset = preset
@@ -75,6 +78,7 @@ class ModelFilter:
         self.digits = digits
         self.spare_best = spare_best
         self.judge = judge
+        self.keep_headline = keep_headline
 
     def _judge(self, document: Document, draft: Draft) -> tuple[Sequence[int], np.ndarray] | None:
         """Each row's line and content probability, or None when the model abstains (a page
@@ -98,6 +102,7 @@ class ModelFilter:
         removed = draft.removed
         threshold, digits = self.threshold, self.digits
         spared = self._spared(lines, probability, removed)
+        headline = headline_line(document, draft) if self.keep_headline else None
         rows = np.flatnonzero(probability < threshold).tolist()
         # A page removes hundreds of lines whose scores repeat at three decimals: each reason
         # is written once per score (this loop ran for a quarter of a text page's time).
@@ -105,7 +110,7 @@ class ModelFilter:
         proposals = []
         for row, value in zip(rows, probability[rows].tolist(), strict=True):
             line = lines[row]
-            if removed[line] or row in spared:
+            if removed[line] or row in spared or line == headline:
                 continue
             score = round(value, 3)
             reason = reasons.get(score)
@@ -144,6 +149,7 @@ def dom_model_filter(model: LineModel, preset: str) -> ModelFilter:
         digits=3,
         spare_best=SPARE_BEST_MARGIN,
         judge=judge_dom,
+        keep_headline=True,
     )
 
 

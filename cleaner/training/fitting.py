@@ -38,6 +38,10 @@ class Recipe:
     grid: tuple[float, ...] = THRESHOLD_GRID
 
 
+# The shipped line model's recipe: boosted trees, the default L2 and grid.
+LINE_RECIPE = Recipe("trees")
+
+
 @dataclass(frozen=True)
 class Fitted:
     """A fitted model with what its training printed: out-of-fold fold scores, thresholds."""

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import lxml.html
 from lxml import etree
 
+from cleaner.html.headline import contains_run
 from cleaner.training.scoring import tokens
 
 # A first gold line longer than this is a paragraph, not a headline.
@@ -35,18 +36,6 @@ WHOLE_MATCH_XPATH = (
     "//meta[@property='og:title']/@content",
     "//meta[@name='twitter:title']/@content",
 )
-
-
-def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    """Whether `needle` occurs in `haystack` as a contiguous run (an empty needle does not)."""
-    size = len(needle)
-    if not size or size > len(haystack):
-        return False
-    first = needle[0]
-    return any(
-        haystack[i] == first and list(haystack[i : i + size]) == list(needle)
-        for i in range(len(haystack) - size + 1)
-    )
 
 
 def _texts(tree: etree._Element, xpath: str) -> list[str]:

@@ -10,9 +10,9 @@ trained on every eligible one (`ALL`), which are also the candidates for shippin
 Training follows the shipped recipes exactly (`cleaner.training.fitting`): the line model
 on both renderings of article pages (and untyped ones) plus trimmed copies; the DOM model
 on every page, its thresholds tuned on articles. Fitting all groups takes most of an hour,
-so each model is kept under `.cache/loo/<key>/`, where the key digests the code and the
-data that shape training: a changed rule, feature or dataset retrains, a changed report
-does not.
+so each model is kept under `.cache/loo/<key>/`, where the key digests the examples and
+the fitting code: a change to a rule, feature or dataset that changes the examples
+retrains, any other change does not.
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
+
 from cleaner.api import Cleaner
 from cleaner.models.dom_model import load_dom_model, save_dom_model
 from cleaner.models.line_model import LineModel, load_model
 from cleaner.pipeline import Filter
 from cleaner.training.datasets import (
+    CACHE_DIR_ENV,
     MIN_GOLD_RECALL,
     SHIPPABLE_DATASETS,
-    dataset_path,
     load_dataset,
     rendered_pages,
     repo_root,
@@ -58,8 +60,17 @@ ALL = "all"
 LINE_PAGE_TYPES = frozenset(("article",))
 RENDERINGS = ("innertext", "soup")
 LOO_CACHE = Path(".cache") / "loo"
-# Under cleaner/, what does not change a trained model: reports, the CLI, evaluation.
-NOT_TRAINING = ("cli/", "report/", "training/loo", "training/headline", "training/evaluate_")
+# The code under cleaner/ that turns examples into models (what builds the examples is
+# covered by digesting the examples themselves: `training_key`).
+FITTING_CODE = (
+    "training/fitting.py",
+    "training/train_lines.py",
+    "training/train_dom.py",
+    "training/logistic.py",
+    "models/line_model.py",
+    "models/dom_model.py",
+    "models/trees.py",
+)
 
 
 def holdout_group(name: str) -> str:
@@ -123,26 +134,30 @@ def training_data(
     return TrainingData(tuple(line), tuple(dom), frozenset(tuning))
 
 
-def _code_files() -> Iterable[Path]:
+def _example_bytes(example: Example) -> Iterable[bytes]:
+    features = example.features
+    yield f"{example.page_id}|{example.dataset}|{example.fold}|{example.trimmed}".encode()
+    for array in (features.dense, features.hash_rows, features.hash_buckets, example.labels):
+        yield array.tobytes()
+    yield example.weights.tobytes() + example.kept_by_rules.tobytes()
+    yield "\n".join(" ".join(row) for row in example.row_tokens).encode()
+    yield " ".join(example.gold_tokens).encode()
+
+
+def training_key(data: TrainingData, limit: int | None) -> str:
+    """A digest of what shapes the models: the examples themselves (so any change to rules,
+    features, labels or data that changes them retrains, and nothing else does), the
+    fitting code and the versions of the libraries that fit."""
+    import sklearn
+
+    digest = hashlib.sha256(f"{limit}|{np.__version__}|{sklearn.__version__}".encode())
     package = repo_root() / "cleaner"
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package).as_posix()
-        if not path.is_file() or "__pycache__" in relative or path.suffix in (".npz", ".pyc"):
-            continue
-        if not relative.startswith(NOT_TRAINING):
-            yield path
-
-
-def training_key(data_dir: Path, limit: int | None) -> str:
-    """A digest of what shapes the models: the package's training code (native core, rule
-    packs and stop lists included), the eligible datasets' bytes and the page limit."""
-    digest = hashlib.sha256(f"limit={limit}\n".encode())
-    for path in _code_files():
-        digest.update(path.relative_to(repo_root()).as_posix().encode())
-        digest.update(path.read_bytes())
-    for name in eligible_names(data_dir):
-        with dataset_path(name, data_dir).open("rb") as stream:
-            digest.update(hashlib.file_digest(stream, "sha256").digest())
+    for name in FITTING_CODE:
+        digest.update(name.encode() + (package / name).read_bytes())
+    for example in (*data.line, *data.dom):
+        for part in _example_bytes(example):
+            digest.update(part)
+    digest.update(" ".join(sorted(data.dom_tuning)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -155,27 +170,35 @@ class GroupModels:
     dom: LineModel
 
     def cleaner(self, preset: str) -> Cleaner:
-        """A Cleaner with the shipped rules and these models in place of the shipped ones."""
+        """The default Cleaner with these models in place of the shipped ones."""
         from cleaner.filters.learned import LearnedFilter
 
-        rules = Cleaner(model=None, preset=preset).default_filters()
-        return Cleaner(filters=[*rules, LearnedFilter(self.line, preset, self.dom)], preset=preset)
+        ours = LearnedFilter(self.line, preset, self.dom)
+        filters = [
+            ours if isinstance(step, LearnedFilter) else step
+            for step in Cleaner(preset=preset).default_filters()
+        ]
+        return Cleaner(filters=filters, preset=preset)
 
 
 def fit_group(data: TrainingData, group: str) -> GroupModels:
     """Train both models without the group's datasets (all eligible ones for `ALL`)."""
-    from cleaner.training.fitting import Recipe, fit
+    from cleaner.training.fitting import LINE_RECIPE, fit
     from cleaner.training.train_dom import DOM_RECIPE
 
     kept = data.without(group)
     info = {"renderers": list(RENDERINGS), "page_types": sorted(LINE_PAGE_TYPES)}
-    line = fit(kept.line, Recipe("trees"), {**info, "augmented": True, "held_out": group})
+    line = fit(kept.line, LINE_RECIPE, {**info, "augmented": True, "held_out": group})
     dom = fit(kept.dom, DOM_RECIPE, {"held_out": group}, kept.dom_tuning)
     return GroupModels(group, line.model, dom.model)
 
 
 def cache_dir(key: str) -> Path:
-    return repo_root() / LOO_CACHE / key
+    """Where the models of one training key live: under `$CLEANER_CACHE_DIR/loo` when that
+    is set (as for rendered pages), else `<repo root>/.cache/loo`."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    root = Path(override) / "loo" if override else repo_root() / LOO_CACHE
+    return root / key
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -188,18 +211,17 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 def group_models(
     groups: Sequence[str], data_dir: Path, limit: int | None, rule_filters: Sequence[Filter]
 ) -> dict[str, GroupModels]:
-    """Each group's models, from the cache when trained from the same code and data, else
-    trained now (examples built once, only when a group is missing) and cached."""
-    folder = cache_dir(training_key(data_dir, limit))
+    """Each group's models, from the cache when fitted the same way on the same examples
+    (`training_key`), else fitted now and cached. The examples are built either way: a
+    few minutes, against most of an hour for fitting every group."""
+    data = training_data(data_dir, limit, rule_filters)
+    folder = cache_dir(training_key(data, limit))
     found: dict[str, GroupModels] = {}
-    data: TrainingData | None = None
     for group in groups:
         line_file, dom_file = folder / f"line-{group}.npz", folder / f"dom-{group}.npz"
         if line_file.is_file() and dom_file.is_file():
             found[group] = GroupModels(group, load_model(line_file), load_dom_model(dom_file))
             continue
-        if data is None:
-            data = training_data(data_dir, limit, rule_filters)
         print(f"loo: training the models of group {group}", file=sys.stderr, flush=True)
         models = fit_group(data, group)
         folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,6 @@ from cleaner.training.loo import ALL
 from cleaner.training.scoring import Score, score_tokens, tokens
 
 MODES = ("innertext", "soup", "html")
-REFERENCES = {"innertext": "C4 line filter", "soup": "C4 line filter", "html": "trafilatura"}
 SUBSETS = ("all", "non-en")
 
 
@@ -219,7 +218,7 @@ def loo_table(
     taken from the cache: `cleaner.training.loo.group_models`)."""
     from cleaner.training.loo import group_models, holdout_group
 
-    rule_filters = Cleaner(model=None).default_filters()
+    rule_filters = Cleaner(model=None).rule_filters()
     groups = sorted({holdout_group(name) for name in names} | {ALL})
     models = group_models(groups, data_dir, limit, rule_filters)
     rows: list[tuple[str, Row]] = []

@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "whose evaluation is leave-one-dataset-out)",
     )
     args = parser.parse_args(argv)
-    rule_filters = Cleaner(model=None).default_filters()
+    rule_filters = Cleaner(model=None).rule_filters()
     examples: list[Example] = []
     tuning_ids: set[str] = set()
     for path in args.data:

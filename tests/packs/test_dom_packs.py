@@ -113,15 +113,17 @@ def test_a_dom_pack_may_not_take_the_shipped_packs_name(tmp_path):
 
 
 def test_cli_lists_tests_and_applies_a_dom_pack(dom_pack, tmp_path):
-    assert run("rules", "test", str(dom_pack)).stdout.decode().startswith(
-        "1 pack(s), 1 rule(s), 0 problem(s)"
+    assert (
+        run("rules", "test", str(dom_pack))
+        .stdout.decode()
+        .startswith("1 pack(s), 1 rule(s), 0 problem(s)")
     )
     listing = run("rules", "list", "--rules", str(dom_pack)).stdout.decode()
     assert "harbourside/promo-box" in listing and "words=promo" in listing
     broken = write(
         tmp_path,
         "broken.toml",
-        DOM_PACK.replace("'<div class=\"promo-box\">", "'<div class=\"teaser\">"),
+        DOM_PACK.replace('\'<div class="promo-box">', '\'<div class="teaser">'),
     )
     result = run("rules", "test", str(broken))
     assert result.returncode != 0

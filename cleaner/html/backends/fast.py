@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from cleaner.document import Document
 from cleaner.html.dom_match import DomRuleIndex
+from cleaner.html.titles import page_titles
 from cleaner.html.walk import page_blocks
 
 
 def fast_document(html: str, rules: DomRuleIndex) -> Document:
     """A page's DOM blocks as a `DOM` Document (empty for a page without text)."""
-    return Document.from_blocks(page_blocks(html, rules))
+    return Document.from_blocks(page_blocks(html, rules), page_titles(html))
 
 
 class FastBackend:

@@ -1,0 +1,94 @@
+"""The headline block: found from the page's own titles, kept by the DOM block model, and the
+link lists above it removed (cleaner.html.titles, cleaner.html.headline,
+cleaner.filters.headline)."""
+
+from __future__ import annotations
+
+from cleaner import Cleaner
+from cleaner.document import DOM, Block, Document
+from cleaner.filters.headline import HeadlineFilter
+from cleaner.html.headline import headline_line, title_share
+from cleaner.html.titles import page_titles
+from cleaner.pipeline import Draft
+from cleaner.text.lines import word_tokens
+
+HEAD = """<html><head><title>Ferry crews vote to strike &amp; walk out | Harbour Post</title>
+<meta content="Ferry crews vote to strike" property="og:title">
+<meta name='twitter:title' content='Ferry crews vote to strike'>
+</head><body><meta property="og:title" content="Not the head"></body></html>"""
+
+
+def test_page_titles_reads_meta_in_any_attribute_order_and_the_title_once() -> None:
+    assert page_titles(HEAD) == (
+        "Ferry crews vote to strike",
+        "Ferry crews vote to strike & walk out | Harbour Post",
+    )
+    assert page_titles("<p>no head at all</p>") == ()
+    assert page_titles("<title>   </title>") == ()
+
+
+def _block(text: str, heading: int = 0, links: int = 0, in_list: bool = False) -> Block:
+    return Block(text, ("html", "body", "div"), heading, links, in_list, False, ())
+
+
+def _document(blocks: list[Block], titles: tuple[str, ...]) -> Document:
+    return Document.from_blocks(blocks, titles)
+
+
+def _draft(document: Document, removed: set[int] = frozenset()) -> Draft:
+    return Draft(document.lines, tuple(i in removed for i in range(len(document))))
+
+
+def test_title_share_counts_a_headline_part_but_not_the_site_name() -> None:
+    titles = [word_tokens("Ferry crews vote to strike | Harbour Post Online")]
+    assert title_share(word_tokens("Ferry crews vote to strike"), titles) > 0.5
+    assert title_share(word_tokens("Harbour Post Online"), titles) == 0.0
+    assert title_share(word_tokens("Ferry crews vote to strike | Harbour Post Online"), titles) == 1
+
+
+def test_headline_line_prefers_a_heading_and_skips_removed_blocks() -> None:
+    titles = ("Ferry crews vote to strike",)
+    blocks = [
+        _block("Ferry crews vote to strike", links=26, in_list=True),  # a "latest" strip
+        _block("Ferry crews vote to strike", heading=1),
+        _block("Crews on the island ferries voted on Tuesday to strike for two days."),
+    ]
+    document = _document(blocks, titles)
+    assert headline_line(document, _draft(document)) == 1
+    assert headline_line(document, _draft(document, {1})) == 0
+    assert headline_line(_document(blocks, ()), _draft(document)) is None
+
+
+def test_the_filter_drops_link_lists_above_the_headline_and_keeps_the_byline() -> None:
+    blocks = [
+        _block("Harbour Post", links=12),
+        _block("News Sport Weather", links=18, in_list=True),
+        _block("By Ann Reed, transport correspondent"),
+        _block("Ferry crews vote to strike", heading=1),
+        _block("More news", links=9),  # below the headline: not this filter's business
+    ]
+    document = _document(blocks, ("Ferry crews vote to strike - Harbour Post",))
+    removals = list(HeadlineFilter().propose(document, _draft(document)))
+    assert [r.line for r in removals] == [0, 1]
+    assert {r.rule for r in removals} == {"headline/furniture-above"}
+    text_document = Document.from_text("\n".join(document.lines))
+    assert document.origin == DOM and not list(
+        HeadlineFilter().propose(text_document, _draft(text_document))
+    )
+
+
+def test_clean_html_starts_with_the_headline_not_the_menu_above_it() -> None:
+    page = f"""<html><head><title>Ferry crews vote to strike | Harbour Post</title></head>
+    <body><header><a href="/">Harbour Post</a><ul><li><a href="/n">News</a></li>
+    <li><a href="/s">Sport</a></li></ul></header>
+    <h1>Ferry crews vote to strike</h1>
+    {
+        "".join(
+            f"<p>Crews on the island ferries voted on Tuesday to strike for two days over "
+            f"pay and rosters, the union said, paragraph {i} of the story.</p>"
+            for i in range(6)
+        )
+    }
+    </body></html>"""
+    text = Cleaner().clean_html(page, backend="fast")
+    assert text.startswith("Ferry crews vote to strike")

@@ -133,7 +133,7 @@ def run_html_eval(
 def run_loo(args: argparse.Namespace) -> int:
     """`cleaner eval --loo`: the leave-one-dataset-out table (`cleaner.training.loo_eval`)."""
     from cleaner.training.datasets import dataset_names, default_data_dir
-    from cleaner.training.loo_eval import format_table, loo_table  # scikit-learn
+    from cleaner.training.loo_eval import format_counts, format_table, loo_table
 
     if args.data or args.page_types or args.model != "default":
         raise CliError(
@@ -150,9 +150,10 @@ def run_loo(args: argparse.Namespace) -> int:
         )
     if args.out is not None:
         check_writable(args.out, "--out")
-    rows = loo_table(data_dir, names, args.limit, args.preset)
-    print(format_table(rows))
+    result = loo_table(data_dir, names, args.limit, args.preset)
+    print(format_table(result.rows) + "\n\n" + format_counts(result.counts))
     if args.out is not None:
-        args.out.write_text(format_table(rows, markdown=True) + "\n", encoding="utf-8")
+        markdown = format_table(result.rows, True) + "\n\n" + format_counts(result.counts, True)
+        args.out.write_text(markdown + "\n", encoding="utf-8")
         print(f"\nwrote {args.out}")
     return 0

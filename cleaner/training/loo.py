@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -93,13 +93,19 @@ class TrainingData:
     line: tuple[Example, ...]
     dom: tuple[Example, ...]
     dom_tuning: frozenset[str]  # page ids the DOM thresholds are tuned on
+    # The dataset file (`extra_fundus`) of each dataset name the pages carry (`fundus`).
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def file_of(self, example: Example) -> str:
+        return self.files.get(example.dataset, example.dataset)
 
     def without(self, group: str) -> TrainingData:
         """The examples a group's models train on."""
         return TrainingData(
-            tuple(e for e in self.line if not is_held_out(e.dataset, group)),
-            tuple(e for e in self.dom if not is_held_out(e.dataset, group)),
+            tuple(e for e in self.line if not is_held_out(self.file_of(e), group)),
+            tuple(e for e in self.dom if not is_held_out(self.file_of(e), group)),
             self.dom_tuning,
+            self.files,
         )
 
 
@@ -119,6 +125,7 @@ def training_data(
     line: list[Example] = []
     dom: list[Example] = []
     tuning: set[str] = set()
+    files: dict[str, str] = {}
     for name in eligible_names(data_dir):
         for renderer in RENDERINGS:
             rendered = rendered_pages(
@@ -127,11 +134,17 @@ def training_data(
             typed = [p for p in rendered if of_types(p, LINE_PAGE_TYPES)]
             line.extend(page_examples(typed, rule_filters, augment=True))
         pages = load_dataset(name, data_dir, limit, MIN_GOLD_RECALL)
+        for page in pages:
+            if files.setdefault(page.dataset, name) != name:
+                raise ValueError(
+                    f"pages of dataset {page.dataset!r} are in {files[page.dataset]} and {name}; "
+                    "give each dataset one file"
+                )
         found, tuned = dom_examples(pages, rule_filters)
         dom.extend(found)
         tuning |= tuned
         print(f"loo: examples of {name} built", file=sys.stderr, flush=True)
-    return TrainingData(tuple(line), tuple(dom), frozenset(tuning))
+    return TrainingData(tuple(line), tuple(dom), frozenset(tuning), files)
 
 
 def _example_bytes(example: Example) -> Iterable[bytes]:
@@ -158,6 +171,7 @@ def training_key(data: TrainingData, limit: int | None) -> str:
         for part in _example_bytes(example):
             digest.update(part)
     digest.update(" ".join(sorted(data.dom_tuning)).encode())
+    digest.update(repr(sorted(data.files.items())).encode())  # which group holds out what
     return digest.hexdigest()[:16]
 
 
@@ -209,12 +223,11 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def group_models(
-    groups: Sequence[str], data_dir: Path, limit: int | None, rule_filters: Sequence[Filter]
+    groups: Sequence[str], data: TrainingData, limit: int | None
 ) -> dict[str, GroupModels]:
     """Each group's models, from the cache when fitted the same way on the same examples
     (`training_key`), else fitted now and cached. The examples are built either way: a
     few minutes, against most of an hour for fitting every group."""
-    data = training_data(data_dir, limit, rule_filters)
     folder = cache_dir(training_key(data, limit))
     found: dict[str, GroupModels] = {}
     for group in groups:
@@ -229,3 +242,40 @@ def group_models(
         _write_atomically(dom_file, partial(save_dom_model, models.dom))
         found[group] = models
     return found
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    """What one dataset gives the models: pages, and rows labelled content and boilerplate
+    (rows with words only: the others weigh nothing), for lines (both renderings, trimmed
+    copies included) and for DOM blocks."""
+
+    line_pages: int
+    content_lines: int
+    boilerplate_lines: int
+    dom_pages: int
+    content_blocks: int
+    boilerplate_blocks: int
+
+
+def _counts(examples: Iterable[Example]) -> tuple[int, int, int]:
+    pages: set[str] = set()
+    content = boilerplate = 0
+    for example in examples:
+        pages.add(example.page_id)
+        weighed = example.weights > 0
+        content += int((example.labels[weighed] == 1).sum())
+        boilerplate += int((example.labels[weighed] == 0).sum())
+    return len(pages), content, boilerplate
+
+
+def label_counts(data: TrainingData) -> dict[str, LabelCount]:
+    """Per eligible dataset, what the models of `ALL` (the shipped candidates) learn from."""
+    names = sorted({data.file_of(e) for e in (*data.line, *data.dom)})
+    return {
+        name: LabelCount(
+            *_counts(e for e in data.line if data.file_of(e) == name),
+            *_counts(e for e in data.dom if data.file_of(e) == name),
+        )
+        for name in names
+    }

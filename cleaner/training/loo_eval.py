@@ -13,15 +13,15 @@ in-fold scores, is what tuning is judged by.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from cleaner.api import Cleaner
 from cleaner.training.baselines import c4_line_filter
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset, rendered_pages
 from cleaner.training.headline import gold_headline, headline_kept
-from cleaner.training.loo import ALL
+from cleaner.training.loo import ALL, LabelCount
 from cleaner.training.scoring import Score, score_tokens, tokens
 
 MODES = ("innertext", "soup", "html")
@@ -190,39 +190,73 @@ def format_table(rows: Sequence[tuple[str, Row]], markdown: bool = False) -> str
     parts = []
     for mode in MODES:
         chosen = [row_cells(row) for m, row in rows if m == mode]
-        if not chosen:
-            continue
-        if markdown:
-            lines = [f"#### {mode_title(mode)}", "", "| " + " | ".join(COLUMNS) + " |"]
-            lines.append("|" + "|".join(["---"] * 2 + ["---:"] * (len(COLUMNS) - 2)) + "|")
-            lines.extend("| " + " | ".join(cells) + " |" for cells in chosen)
-        else:
-            widths = [max(len(c[i]) for c in [COLUMNS, *chosen]) for i in range(len(COLUMNS))]
-            lines = [mode_title(mode)]
-            for cells in [COLUMNS, *chosen]:
-                lines.append(
-                    "  "
-                    + "  ".join(
-                        c.ljust(w) if i < 2 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-                    )
-                )
-        parts.append("\n".join(lines))
+        if chosen:
+            parts.append(_table(mode_title(mode), COLUMNS, chosen, markdown, left=2))
     return "\n\n".join(parts)
 
 
-def loo_table(
-    data_dir: Path, names: Sequence[str], limit: int | None, preset: str
-) -> list[tuple[str, Row]]:
+@dataclass(frozen=True)
+class LooResult:
+    """The table's rows, and what the eligible datasets gave the models."""
+
+    rows: list[tuple[str, Row]]
+    counts: Mapping[str, LabelCount]
+
+
+def loo_table(data_dir: Path, names: Sequence[str], limit: int | None, preset: str) -> LooResult:
     """Rows of every dataset in `names`, each scored by its group's models (trained now or
     taken from the cache: `cleaner.training.loo.group_models`)."""
-    from cleaner.training.loo import group_models, holdout_group
+    from cleaner.training.loo import group_models, holdout_group, label_counts, training_data
 
-    rule_filters = Cleaner(model=None).rule_filters()
+    data = training_data(data_dir, limit, Cleaner(model=None).rule_filters())
     groups = sorted({holdout_group(name) for name in names} | {ALL})
-    models = group_models(groups, data_dir, limit, rule_filters)
+    models = group_models(groups, data, limit)
     rows: list[tuple[str, Row]] = []
     for name in names:
         group = holdout_group(name)
         rows.extend(dataset_rows(name, data_dir, limit, models[group].cleaner(preset), group))
-    return rows
+    return LooResult(rows, label_counts(data))
+
+
+COUNT_COLUMNS = (
+    "dataset",
+    "pages (lines)",
+    "content lines",
+    "boilerplate lines",
+    "pages (DOM)",
+    "content blocks",
+    "boilerplate blocks",
+)
+
+
+def format_counts(counts: Mapping[str, LabelCount], markdown: bool = False) -> str:
+    """The training data of the models trained on every eligible dataset, per dataset."""
+    rows = [(name, *(f"{value:,}" for value in astuple(count))) for name, count in counts.items()]
+    title = "training data of the shipped candidates (all eligible datasets)"
+    return _table(title, COUNT_COLUMNS, rows, markdown, left=1)
+
+
+def _table(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    markdown: bool,
+    left: int,
+) -> str:
+    """A titled table, markdown or aligned text; the first `left` columns left-aligned."""
+    if markdown:
+        lines = [f"#### {title}", "", "| " + " | ".join(columns) + " |"]
+        lines.append("|" + "|".join(["---"] * left + ["---:"] * (len(columns) - left)) + "|")
+        lines.extend("| " + " | ".join(cells) + " |" for cells in rows)
+        return "\n".join(lines)
+    widths = [max(len(c[i]) for c in [columns, *rows]) for i in range(len(columns))]
+    lines = [title]
+    for cells in [columns, *rows]:
+        lines.append(
+            "  "
+            + "  ".join(
+                c.ljust(w) if i < left else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+        )
+    return "\n".join(lines)

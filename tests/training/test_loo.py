@@ -15,6 +15,7 @@ import pytest
 
 from cleaner.cli.main import main
 from cleaner.html.headline import contains_run
+from cleaner.models.dom_model import load_dom_model
 from cleaner.models.line_model import load_model
 from cleaner.training.datasets import CACHE_DIR_ENV
 from cleaner.training.headline import gold_headline, headline_kept
@@ -64,7 +65,7 @@ def test_groups_hold_out_the_scored_dataset_and_only_it() -> None:
     assert is_held_out("readability", "readability")
     assert not is_held_out("wcxb_dev", "readability")
     assert not any(is_held_out(name, ALL) for name in ("wcxb_dev", "dragnet"))
-    data = TrainingData((), (), frozenset())
+    data = TrainingData((), (), frozenset(), {"fundus": "extra_fundus"})
     assert data.without("readability") == data
 
 
@@ -73,9 +74,8 @@ def _data_folder(folder: Path) -> dict[str, int]:
     records: dict[str, list[dict]] = {}
     with gzip.open(BUNDLED, "rt", encoding="utf-8") as lines:
         for line in lines:
-            record = json.loads(line)
-            name = RENAMED[record["dataset"]]
-            records.setdefault(name, []).append({**record, "dataset": name})
+            record = json.loads(line)  # keeps its dataset name: "fundus" in extra_fundus
+            records.setdefault(RENAMED[record["dataset"]], []).append(record)
     folder.mkdir()
     for name, found in records.items():
         with gzip.open(folder / f"{name}.jsonl.gz", "wt", encoding="utf-8") as out:
@@ -109,6 +109,9 @@ def test_loo_table_trains_without_each_dataset_scores_every_mode_and_caches(
     assert main(argv) == 0
     first = capsys.readouterr()
     tables = _table_rows(first.out.split("\nwrote ")[0])
+    counts = {row[0]: row[1:] for row in tables.pop(next(t for t in tables if "training" in t))}
+    assert set(counts) == {"wcxb_dev", "readability", "extra_fundus"}  # other_news: eval-only
+    assert all(int(value.replace(",", "")) > 0 for row in counts.values() for value in row)
     assert len(tables) == 3  # innertext, soup, html
     for rows in tables.values():
         by_name = {row[0] if row[1] != "[non-en]" else row[0] + " [non-en]": row for row in rows}
@@ -118,16 +121,21 @@ def test_loo_table_trains_without_each_dataset_scores_every_mode_and_caches(
             assert scheme in row and str(pages) in row
             assert all(0.0 <= float(value) <= 1.0 for value in row[3:7])
         assert "extra_fundus [non-en]" in by_name  # the bundled fundus pages are multilingual
-    assert markdown.read_text(encoding="utf-8").count("| extra_fundus |") == 3
+    assert markdown.read_text(encoding="utf-8").count("| extra_fundus |") == 4
 
     (key,) = (tmp_path / "cache" / "loo").iterdir()
-    for group in ("wcxb_dev", "readability", "extra_fundus"):
-        trained = load_model(key / f"line-{group}.npz").info["trained_folds"]
-        assert group not in trained and trained, group
+    for group, name in (
+        ("wcxb_dev", "wcxb_dev"),
+        ("readability", "readability"),
+        ("extra_fundus", "fundus"),
+    ):  # file name, name in the records
+        for kind, load in (("line", load_model), ("dom", load_dom_model)):
+            trained = load(key / f"{kind}-{group}.npz").info["trained_folds"]
+            assert name not in trained and trained, (kind, group)
     assert set(load_model(key / "line-all.npz").info["trained_folds"]) == {
         "wcxb_dev",
         "readability",
-        "extra_fundus",
+        "fundus",
     }
 
     assert main(argv) == 0  # the second run reads the models it cached

@@ -142,7 +142,10 @@ def training_data(
 
 def _example_bytes(example: Example) -> Iterable[bytes]:
     features = example.features
-    yield f"{example.page_id}|{example.dataset}|{example.fold}|{example.trimmed}".encode()
+    yield (
+        f"{example.page_id}|{example.dataset}|{example.fold}|{example.trimmed}"
+        f"|{example.narrow_gold}"
+    ).encode()
     for array in (features.dense, features.hash_rows, features.hash_buckets, example.labels):
         yield array.tobytes()
     yield example.weights.tobytes() + example.kept_by_rules.tobytes()

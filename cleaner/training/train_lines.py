@@ -49,6 +49,9 @@ from cleaner.training.labels import LineLabels, align_lines
 from cleaner.training.logistic import L2_ALPHA, SEED, fit_linear
 from cleaner.training.scoring import Score, score_tokens, summarize, tokens
 
+# Gold kinds that keep less than a reader's article (data/README.md: the extra sets' gold is
+# each extractor's own expected output, the body without captions, bylines or boxes).
+NARROW_GOLD_KINDS = frozenset(("extractor-expected",))
 # Fold groups for cross-fitting: the ten site folds in pairs, five fits instead of ten.
 FOLD_GROUPS = 5
 # Threshold grid searched for the presets.
@@ -72,6 +75,7 @@ class Example:
     kept_by_rules: np.ndarray  # rows the rule filters left in place
     gold_tokens: tuple[str, ...]
     trimmed: bool = False  # the page cut to its first..last content line (see trimmed_page)
+    narrow_gold: bool = False  # its gold is narrower than a reader's article (is_narrow_gold)
 
 
 class DraftTap:
@@ -124,6 +128,22 @@ def page_example(
     return example_of(page, features, draft, content, kept, trimmed)
 
 
+def is_narrow_gold(page: RenderedPage | Page) -> bool:
+    """Whether the page's gold is an extractor's expected output (`meta.gold_kind`), which
+    keeps the article body and leaves out captions, bylines and boxes other golds keep."""
+    return page.meta.get("gold_kind") in NARROW_GOLD_KINDS
+
+
+def unsure_rows(labels: np.ndarray) -> np.ndarray:
+    """Rows labelled boilerplate between the first and last content row: in a narrow gold
+    they may be the caption or byline it left out, so they teach nothing either way."""
+    content = np.flatnonzero(labels)
+    inside = np.zeros(len(labels), dtype=bool)
+    if len(content):
+        inside[content[0] : content[-1] + 1] = True
+    return inside & (labels == 0)
+
+
 def example_of(
     page: RenderedPage | Page,
     features: PageFeatures,
@@ -137,6 +157,8 @@ def example_of(
     labels = np.array([bool(content[i]) for i in features.lines], dtype=np.int8)
     row_tokens = tuple(tuple(tokens(draft.texts[i])) for i in features.lines)
     weights = np.array([1.0 if words else 0.0 for words in row_tokens], dtype=np.float32)
+    if is_narrow_gold(page):
+        weights[unsure_rows(labels)] = 0.0
     return Example(
         page_id=page.id,
         dataset=page.dataset,
@@ -148,6 +170,7 @@ def example_of(
         kept_by_rules=kept_by_rules,
         gold_tokens=tuple(tokens(page.gold)),
         trimmed=trimmed,
+        narrow_gold=is_narrow_gold(page),
     )
 
 
@@ -304,13 +327,13 @@ def tune_thresholds(
     `PRECISION_PRESET_RECALL` of the article on average, but never above balanced;
     recall: the best mean F0.5 of the output (precision of the kept text weighs double).
     """
+    # Whole pages judge a threshold; a narrow gold would call a kept caption a mistake, so
+    # its pages do not, unless there are no others.
+    judged = [(e, p) for e, p in zip(examples, probabilities, strict=True) if not e.trimmed]
+    judged = [(e, p) for e, p in judged if not e.narrow_gold] or judged
     table = []
     for threshold in grid:
-        scores = [
-            page_score(e, p, threshold)
-            for e, p in zip(examples, probabilities, strict=True)
-            if not e.trimmed
-        ]
+        scores = [page_score(e, p, threshold) for e, p in judged]
         p = statistics.fmean(s.precision for s in scores)
         r = statistics.fmean(s.recall for s in scores)
         f1 = statistics.fmean(s.f1 for s in scores)

@@ -38,8 +38,12 @@ except ImportError:  # run from a checkout that was not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import cleaner
 
+from cleaner.config import DEFAULT_PRESET
 from cleaner.document import Cleaned
+from cleaner.models.dom_model import load_dom_model
+from cleaner.models.line_model import load_model
 from cleaner.training.datasets import dataset_names, load_dataset, rendered_pages
+from cleaner.training.loo import GroupModels
 from cleaner.training.scoring import score
 
 # Modes: (name, the rendering it reads or "html", whether it runs the model).
@@ -51,6 +55,9 @@ MODES = (
     ("rules_html_fast", "html", False),
 )
 TEXT_MODES = frozenset(name for name, source, _ in MODES if source != "html")
+# The shipped models when the reference was recorded, kept so that model modes compare the
+# port and not a retraining.
+REFERENCE_MODELS = Path(__file__).resolve().parent.parent / "tests/quality/data/reference_models"
 DIFFERENCES = Path(__file__).resolve().parent.parent / "tests/quality/data/core_differences.toml"
 # Mean F1 may move by this much through float rounding alone before it counts as lower.
 F1_TOLERANCE = 1e-4
@@ -86,12 +93,21 @@ def removal_rows(cleaned: Cleaned) -> list[list[object]]:
     return [[r.line, r.span, r.filter, r.rule] for r in cleaned.removals]
 
 
+def reference_models_cleaner() -> cleaner.Cleaner:
+    """The default pipeline with the models the reference was recorded with
+    (`REFERENCE_MODELS`): the gate checks the port, and retraining the shipped models is not
+    a port change."""
+    line = load_model(REFERENCE_MODELS / "default.npz")
+    dom = load_dom_model(REFERENCE_MODELS / "dom.npz")
+    return GroupModels("reference", line, dom).cleaner(DEFAULT_PRESET)
+
+
 def run(
     datasets: list[str], limit: int | None, modes: frozenset[str] | None = None
 ) -> Iterator[Outcome]:
     """Every page of `datasets` in every mode (or those in `modes`), with the importable
     cleaner."""
-    cleaners = {True: cleaner.Cleaner(), False: cleaner.Cleaner(model=None)}
+    cleaners = {True: reference_models_cleaner(), False: cleaner.Cleaner(model=None)}
     for name in datasets:
         pages = {p.id: p for p in load_dataset(name, limit=limit)}
         texts = {

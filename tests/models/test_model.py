@@ -229,10 +229,23 @@ def test_shipped_model_loads_small_and_safe() -> None:
     assert default_model() is model  # loaded once per process
 
 
+# A masthead and a strip of other stories above the article, which no rule names.
+PAGE_TOP = [
+    "Riverside Gazette",
+    "Subscribe | Log in",
+    "Council leader resigns after budget row",
+    "Harbour wall to be rebuilt before winter",
+    "School bus timetable changes next month",
+    "Letters: readers on the new car park",
+    "",
+]
+
+
 def test_model_removals_say_so_with_score_in_explain() -> None:
-    result = cleaner.explain_text(ARTICLE)
+    result = cleaner.explain_text("\n".join([*PAGE_TOP, ARTICLE]))
     by_model = [r for r in result.removals if r.filter == LEARNED_FILTER_NAME]
     assert by_model, "the default pipeline should remove some furniture with the model"
+    assert "Council approves the river bridge" in result.text
     for removal in by_model:
         assert removal.rule is None
         assert removal.score is not None and 0.0 <= removal.score <= 1.0

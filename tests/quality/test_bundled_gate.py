@@ -51,21 +51,22 @@ METHODS = ("text:innertext", "text:soup", "html:auto", "html:trafilatura")
 ELIGIBLE = {"wcxb_dev", "readability", "fundus", "newspaper", "newspaper4k", "go_goose"}
 MARGIN = 0.02
 # Mean F1 per (group, method) on the bundled pages, measured 2026-12-06 by running this file
-# with `pytest -s` (the table it prints), with the shipped models, trafilatura 2.3.1,
-# html-text 0.7.1 and lxml 6.2: the same figures at commit 90062a8 (package layout by data
-# flow) and on d50e40d (one config path and one HTML path). The floors are these minus MARGIN.
+# with `pytest -s` (the table it prints), with trafilatura 2.3.1, html-text 0.7.1 and lxml 6.2
+# and the shipped models trained on every eligible set (these pages included, so the gate
+# guards against regressions, not generalisation: that is `make eval`'s table). The floors
+# are these minus MARGIN.
 MEASURED_F1 = {
-    ("wcxb_dev", "text:innertext"): 0.808,
-    ("wcxb_dev", "text:soup"): 0.823,
-    ("wcxb_dev", "html:auto"): 0.937,
+    ("wcxb_dev", "text:innertext"): 0.859,
+    ("wcxb_dev", "text:soup"): 0.842,
+    ("wcxb_dev", "html:auto"): 0.920,
     ("wcxb_dev", "html:trafilatura"): 0.771,
-    ("readability", "text:innertext"): 0.935,
-    ("readability", "text:soup"): 0.948,
-    ("readability", "html:auto"): 0.978,
+    ("readability", "text:innertext"): 0.927,
+    ("readability", "text:soup"): 0.945,
+    ("readability", "html:auto"): 0.976,
     ("readability", "html:trafilatura"): 0.975,
-    ("extra", "text:innertext"): 0.844,
-    ("extra", "text:soup"): 0.828,
-    ("extra", "html:auto"): 0.944,
+    ("extra", "text:innertext"): 0.876,
+    ("extra", "text:soup"): 0.894,
+    ("extra", "html:auto"): 0.948,
     ("extra", "html:trafilatura"): 0.914,
 }
 HTML_TEXT_MISSING = (

@@ -1,8 +1,7 @@
 """Quality gate of the default pipeline (rules + shipped model) on real pages.
 
 Pinned mean-F1 floors per dataset and rendering on a fixed subset: the first ``GATE_PAGES``
-pages by id among those the shipped model never trained on (for its training datasets,
-only the held-out site folds; for wcxb_dev, article pages, the kind the model is for) with
+pages by id among those the shipped model never trained on (the eval-only sets) with
 ``gold_recall >= 0.5``. A change that costs more than ``MARGIN`` F1 on any of them fails
 CI; a change that gains should raise the floor in the same commit.
 
@@ -38,18 +37,15 @@ MAX_RENDER_GAP = 0.05  # on 40 pages; the full datasets stay within 0.03 (README
 # pages the gap is 0.022.
 RENDER_GAP_EXCEPTIONS = {"cleaneval": 0.09}
 PAGE_TYPES = frozenset({"article"})
-# Measured F1 of rules + model on the gate subset (innertext, soup) with the shipped model
-# (boosted trees, retrained 2026-11-22 after Chinese and Japanese characters began to count
-# as words) and the comment-thread rules; the test subtracts MARGIN. (cleaneval's soup
-# figure fell from 0.886 with those rules, as some of its gold keeps reader comments, and to
-# 0.836 with the trees: see RENDER_GAP_EXCEPTIONS.)
+# Measured F1 of rules + model on the gate subset (innertext, soup) with the shipped models,
+# trained on every eligible set (2026-12-06); the test subtracts MARGIN. Only the eval-only
+# sets are gated: the shipped models trained on every page of the others. (cleaneval's soup
+# figure is low: some of its gold keeps reader comments, see RENDER_GAP_EXCEPTIONS.)
 MEASURED_F1 = {
-    "cleaneval": (0.912, 0.850),
-    "cleanportaleval": (0.981, 0.965),
-    "dragnet": (0.807, 0.798),
-    "l3s_gn1": (0.861, 0.879),
-    "readability": (0.861, 0.857),
-    "wcxb_dev": (0.959, 0.966),
+    "cleaneval": (0.926, 0.855),
+    "cleanportaleval": (0.979, 0.960),
+    "dragnet": (0.802, 0.801),
+    "l3s_gn1": (0.865, 0.883),
 }
 RENDERERS = ("innertext", "soup")
 

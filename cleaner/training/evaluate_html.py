@@ -116,6 +116,9 @@ def evaluate_html_dataset(
     if page_types:
         note += f"; page types {', '.join(sorted(page_types))}"
     if not pages:
-        raise ValueError(f"{path}: no pages left to score ({note}); choose another dataset")
+        raise ValueError(
+            f"{path}: no pages left to score ({note}); when the model trained on all of it, "
+            "`cleaner eval --loo` scores it with models that did not"
+        )
     rows = [MethodRow(name, *run_page_method(fn, pages)) for name, fn in methods]
     return DatasetReport(dataset_name(path), note, tuple(rows))

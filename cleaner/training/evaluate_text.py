@@ -128,7 +128,10 @@ def evaluate_dataset(
     if page_types:
         note += f"; page types {', '.join(sorted(page_types))}"
     if not pages:
-        raise ValueError(f"{path}: no pages left to score ({note}); choose another dataset")
+        raise ValueError(
+            f"{path}: no pages left to score ({note}); when the model trained on all of it, "
+            "`cleaner eval --loo` scores it with models that did not"
+        )
     rows = []
     for name, fn in methods:
         summary, speed = run_method(fn, pages)

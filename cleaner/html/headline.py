@@ -23,6 +23,9 @@ MAX_HEADLINE_WORDS = 40
 # headline does; the site name, a section word or a date does not.
 MIN_TITLE_SHARE = 0.5
 MIN_PART_WORDS = 3
+# How many times the longest title's length a block may be and still be looked at: its words
+# must be the title's, and only spacing and punctuation can make it longer.
+MAX_TITLE_STRETCH = 2
 
 
 def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
@@ -57,12 +60,16 @@ def headline_line(document: Document, draft: Draft) -> int | None:
     if not document.titles or not document.blocks:
         return None
     titles = [words for words in map(word_tokens, document.titles) if words]
+    # A block that is a title, or part of one, is not much longer than the longest title:
+    # paragraphs are passed over without tokenizing them (most of a page's blocks).
+    longest = MAX_TITLE_STRETCH * max(map(len, document.titles))
     best: tuple[float, bool] = (0.0, False)
     chosen = None
     for line, block in enumerate(document.blocks):
-        if draft.removed[line]:
+        text = draft.texts[line]
+        if draft.removed[line] or len(text) > longest:
             continue
-        words = word_tokens(draft.texts[line])
+        words = word_tokens(text)
         if not words or len(words) > MAX_HEADLINE_WORDS:
             continue
         rank = (title_share(words, titles), block.heading > 0)

@@ -35,6 +35,7 @@ from cleaner.training.datasets import (
     CACHE_DIR_ENV,
     MIN_GOLD_RECALL,
     SHIPPABLE_DATASETS,
+    dataset_names,
     load_dataset,
     rendered_pages,
     repo_root,
@@ -104,7 +105,7 @@ class TrainingData:
 
 def eligible_names(data_dir: Path) -> list[str]:
     """The licence-eligible datasets present in `data_dir`."""
-    return sorted(n for n in SHIPPABLE_DATASETS if (data_dir / f"{n}.jsonl.gz").is_file())
+    return sorted(SHIPPABLE_DATASETS.intersection(dataset_names(data_dir)))
 
 
 def training_data(
@@ -153,13 +154,13 @@ def _example_bytes(example: Example) -> Iterable[bytes]:
     yield " ".join(example.gold_tokens).encode()
 
 
-def training_key(data: TrainingData, limit: int | None) -> str:
+def training_key(data: TrainingData) -> str:
     """A digest of what shapes the models: the examples themselves (so any change to rules,
-    features, labels or data that changes them retrains, and nothing else does), the
-    fitting code and the versions of the libraries that fit."""
+    features, labels, data or page limit that changes them retrains, and nothing else does),
+    the fitting code and the versions of the libraries that fit."""
     import sklearn
 
-    digest = hashlib.sha256(f"{limit}|{np.__version__}|{sklearn.__version__}".encode())
+    digest = hashlib.sha256(f"{np.__version__}|{sklearn.__version__}".encode())
     package = repo_root() / "cleaner"
     for name in FITTING_CODE:
         digest.update(name.encode() + (package / name).read_bytes())
@@ -173,7 +174,8 @@ def training_key(data: TrainingData, limit: int | None) -> str:
 
 @dataclass(frozen=True)
 class GroupModels:
-    """The line and DOM models of one group, and the datasets they trained on."""
+    """The line and DOM models of one group (`holdout_group`; `ALL`: trained on every
+    eligible dataset)."""
 
     group: str
     line: LineModel
@@ -218,13 +220,11 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     os.replace(temporary, path)
 
 
-def group_models(
-    groups: Sequence[str], data: TrainingData, limit: int | None
-) -> dict[str, GroupModels]:
+def group_models(groups: Sequence[str], data: TrainingData) -> dict[str, GroupModels]:
     """Each group's models, from the cache when fitted the same way on the same examples
     (`training_key`), else fitted now and cached. The examples are built either way: a
     few minutes, against most of an hour for fitting every group."""
-    folder = cache_dir(training_key(data, limit))
+    folder = cache_dir(training_key(data))
     found: dict[str, GroupModels] = {}
     for group in groups:
         line_file, dom_file = folder / f"line-{group}.npz", folder / f"dom-{group}.npz"

@@ -21,7 +21,14 @@ from cleaner.api import Cleaner
 from cleaner.training.baselines import c4_line_filter
 from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset, rendered_pages
 from cleaner.training.headline import gold_headline, headline_kept
-from cleaner.training.loo import ALL, LabelCount
+from cleaner.training.loo import (
+    ALL,
+    LabelCount,
+    group_models,
+    holdout_group,
+    label_counts,
+    training_data,
+)
 from cleaner.training.scoring import Score, score_tokens, tokens
 
 MODES = ("innertext", "soup", "html")
@@ -65,11 +72,11 @@ def is_english(page: Page) -> bool:
     return page.lang is None or page.lang.lower().startswith("en")
 
 
-def outcome(output: str, gold: str, headline: tuple[str, ...] | None) -> Outcome:
-    """Score one output; check its headline when the gold has one."""
+def outcome(output: str, gold: list[str], headline: tuple[str, ...] | None) -> Outcome:
+    """Score one output against the gold's tokens; check its headline when the gold has one."""
     out = tokens(output)
     kept = None if headline is None else headline_kept(out, headline)
-    return Outcome(score_tokens(out, tokens(gold)), kept)
+    return Outcome(score_tokens(out, gold), kept)
 
 
 def cell(outcomes: Sequence[Outcome]) -> Cell:
@@ -103,6 +110,7 @@ def dataset_rows(
     """(mode, row) pairs of one dataset: every mode, the whole set and its non-English pages."""
     pages = load_dataset(name, data_dir, limit, MIN_GOLD_RECALL)
     headlines = [gold_headline(page.html, page.gold) for page in pages]
+    golds = [tokens(page.gold) for page in pages]
     scheme = "eval-only" if group == ALL else "leave-one-out"
     rows = []
     for mode in MODES:
@@ -114,8 +122,8 @@ def dataset_rows(
             texts = {p.id: p.text for p in rendered}
         reference, ours = mode_functions(mode, cleaner, texts)
         results = [
-            (outcome(reference(p), p.gold, h), outcome(ours(p), p.gold, h), is_english(p))
-            for p, h in zip(pages, headlines, strict=True)
+            (outcome(reference(p), g, h), outcome(ours(p), g, h), is_english(p))
+            for p, g, h in zip(pages, golds, headlines, strict=True)
         ]
         for subset in SUBSETS:
             chosen = [r for r in results if subset == "all" or not r[2]]
@@ -206,11 +214,9 @@ class LooResult:
 def loo_table(data_dir: Path, names: Sequence[str], limit: int | None, preset: str) -> LooResult:
     """Rows of every dataset in `names`, each scored by its group's models (trained now or
     taken from the cache: `cleaner.training.loo.group_models`)."""
-    from cleaner.training.loo import group_models, holdout_group, label_counts, training_data
-
     data = training_data(data_dir, limit, Cleaner(model=None).rule_filters())
     groups = sorted({holdout_group(name) for name in names} | {ALL})
-    models = group_models(groups, data, limit)
+    models = group_models(groups, data)
     rows: list[tuple[str, Row]] = []
     for name in names:
         group = holdout_group(name)

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from cleaner.api import Cleaner
-from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.html.backends.fast import fast_document
 from cleaner.html.dom_match import DomRuleIndex, rules_in_force
 from cleaner.models.dom_model import dom_features, save_dom_model
@@ -73,15 +72,16 @@ def label_text(page: Page) -> str:
 def page_example(
     page: Page, rule_filters: Sequence[Filter], dom_rules: DomRuleIndex | None = None
 ) -> Example | None:
-    """Features and labels of one page's blocks after the DOM and text rules (`dom_rules`:
-    the shipped DOM rules unless given)."""
+    """Features and labels of one page's blocks after the DOM and text rules: `rule_filters`
+    are `Cleaner.rule_filters()` (the DOM-rule filter first), `dom_rules` the DOM rules the
+    page is walked with (the shipped ones unless given)."""
     if dom_rules is None:
         dom_rules = rules_in_force(builtin_dom_packs())
     document = fast_document(page.html, dom_rules)
     if not document.lines:
         return None
     tap = DraftTap()
-    Pipeline([DomRuleFilter(), *rule_filters, tap]).run(document)
+    Pipeline([*rule_filters, tap]).run(document)
     assert tap.draft is not None
     draft = tap.draft
     features = dom_features(document, draft)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
+from cleaner.confidence.judge import judged
+from cleaner.confidence.predictor import default_quality_model
 from cleaner.config import (
     BACKENDS,
     DEFAULT_MODEL,
@@ -79,7 +81,12 @@ class Cleaner:
         # The DOM rules in force, indexed once: the `fast` and `guided` backends match them
         # while walking a page.
         self.dom_index: DomRuleIndex = rules_in_force(self.config.dom_packs())
-        self.backends = make_backends(self.config, self.dom_index)
+        # The quality predictor gives every result a confidence and routes HTML pages; it
+        # learned to judge the results of the default filters with the shipped models only,
+        # so other models' and other filter lists' results get none.
+        judged = filters is None and self.config.uses_shipped_model()
+        self.quality = default_quality_model() if judged else None
+        self.backends = make_backends(self.config, self.dom_index, judged)
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
@@ -127,7 +134,7 @@ class Cleaner:
                 f"clean/explain take str, not {type(text).__name__}; decode bytes first "
                 "(e.g. data.decode('utf-8', errors='replace'))"
             )
-        return self._pipeline(site).run(Document.from_text(text))
+        return judged(self.quality, self._pipeline(site).run(Document.from_text(text)), None)
 
     def _pipeline(self, site: str | None) -> Pipeline:
         if site is None or not self.site_aware:
@@ -147,17 +154,17 @@ class Cleaner:
         site: str | None = None,
     ) -> Cleaned:
         """A page's cleaned main text plus every removal. `backend` ("auto", "trafilatura",
-        "fast" or "guided"; default this Cleaner's `html_backend`) only decides how the page
-        becomes blocks; the removals refer to lines of `Cleaned.document`. Bytes are decoded
-        like a browser; a page with no text gives empty text, never an exception."""
+        "fast", "guided" or "router"; default this Cleaner's `html_backend`) only decides how
+        the page becomes blocks; the removals refer to lines of `Cleaned.document`. Bytes are
+        decoded like a browser; a page with no text gives empty text, never an exception."""
         if isinstance(html, bytes):
             html = decode_html(html).text
         if not isinstance(html, str):
             raise TypeError(f"clean_html/explain_html take str or bytes, not {type(html).__name__}")
         name = backend or self.config.html_backend
         check_choice("HTML backend", name, BACKENDS)
-        document = self.backends[name].document(html, url)
-        return self._pipeline(site).run(document)
+        cleaned = self.backends[name].clean(html, url, self._pipeline(site))
+        return judged(self.quality, cleaned, html)
 
     def clean_html(
         self,

@@ -26,7 +26,7 @@ PRESETS = ("precision", "balanced", "recall")
 DEFAULT_PRESET = "balanced"
 # The extractors that turn a page into blocks (`cleaner.html.backends`), and the names
 # `backend=` takes: those plus `auto`, which picks one from the config (`resolve_backend`).
-EXTRACTORS = ("trafilatura", "fast", "guided")
+EXTRACTORS = ("trafilatura", "fast", "guided", "router")
 BACKENDS = ("auto", *EXTRACTORS)
 DEFAULT_BACKEND = "auto"
 

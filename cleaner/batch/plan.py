@@ -20,12 +20,13 @@ from cleaner.corpus.inputs import GZIP_SUFFIX, Include, Kind, is_gzip, output_re
 
 REPORT_NAME = "_report.json"
 ERRORS_NAME = "_errors.jsonl"
+REJECTED_NAME = "_rejected.jsonl"
 REMOVALS_DIR = "_removals"
 STATE_DIR = "_cleaner"
 # The audit file of the text and HTML documents of one folder (shards have their own).
 FOLDER_AUDIT_NAME = "_documents.jsonl"
 # Output names the run keeps for itself; an input that would land on one is reported.
-RESERVED_NAMES = (REPORT_NAME, ERRORS_NAME, REMOVALS_DIR, STATE_DIR)
+RESERVED_NAMES = (REPORT_NAME, ERRORS_NAME, REJECTED_NAME, REMOVALS_DIR, STATE_DIR)
 Severity = Literal["failed", "warning", "skipped"]
 # How each kind of entry in `_errors.jsonl` counts. `failed`: something the user may want
 # was not cleaned, or not all of it; the run's exit status is 1. `warning`: cleaned, but

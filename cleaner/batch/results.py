@@ -31,16 +31,20 @@ class Stats:
     what throughput is measured in. `removals` counts (filter, rule) pairs; the report's
     per-filter and per-rule totals are derived from it (`by_filter`, `by_rule`). `losses`
     counts documents with a suspicious loss by the rule that took the most
-    (`cleaner.corpus.loss`)."""
+    (`cleaner.corpus.loss`); `confidence` the documents judged, by confidence bin (its
+    first digit: "0.8" holds 0.80-0.89, "1.0" only 1); `documents_rejected` those left out
+    for a confidence below `--min-confidence`."""
 
     files_bytes: int = 0
     documents_in: int = 0
     documents_out: int = 0
     documents_emptied: int = 0
+    documents_rejected: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
     removals: Counter[tuple[str, str | None]] = field(default_factory=Counter)
     losses: Counter[str] = field(default_factory=Counter)  # suspicious losses, by rule
+    confidence: Counter[str] = field(default_factory=Counter)  # documents by confidence bin
 
     def add(self, other: Stats) -> None:
         for item in dataclass_fields(self):  # numbers add up, and so do Counters
@@ -58,6 +62,12 @@ class Stats:
             return
         self.documents_emptied += not cleaned.text and bool(source.strip())
         self.removals.update(map(_FILTER_RULE, cleaned.removals))
+        self.judged(cleaned)
+
+    def judged(self, cleaned: Cleaned) -> None:
+        """Count a document's confidence in its bin (none when it has no confidence)."""
+        if cleaned.confidence is not None:
+            self.confidence[confidence_bin(cleaned.confidence)] += 1
 
     @property
     def by_filter(self) -> Counter[str]:
@@ -79,11 +89,12 @@ class Stats:
         out: dict[str, Any] = {
             item.name: getattr(self, item.name)
             for item in dataclass_fields(self)
-            if item.name not in ("removals", "losses")
+            if item.name not in ("removals", "losses", "confidence")
         }
         pairs = sorted(self.removals.items(), key=lambda item: (item[0][0], item[0][1] or ""))
         out["removals"] = [[name, rule, count] for (name, rule), count in pairs]
         out["losses"] = dict(sorted(self.losses.items()))
+        out["confidence"] = dict(sorted(self.confidence.items()))
         return out
 
     @classmethod
@@ -91,14 +102,25 @@ class Stats:
         data = dict(data)
         removals = Counter({(name, rule): count for name, rule, count in data.pop("removals")})
         losses = Counter(data.pop("losses"))
-        return cls(**data, removals=removals, losses=losses)
+        confidence = Counter(data.pop("confidence"))
+        return cls(**data, removals=removals, losses=losses, confidence=confidence)
+
+
+# The bins of the report's confidence histogram, every one listed even when empty.
+CONFIDENCE_BINS = tuple(f"{tenth / 10:.1f}" for tenth in range(11))
+
+
+def confidence_bin(confidence: float) -> str:
+    """The report's bin of a confidence: "0.0" ... "0.9" (tenths, rounded down), "1.0"."""
+    return f"{min(int(confidence * 10), 10) / 10:.1f}"
 
 
 @dataclass(slots=True)
 class TaskResult:
     """What a task did. `done` means its outputs and completion record are in place;
     otherwise nothing it wrote counts and a rerun tries again. `errors` are the entries for
-    `_errors.jsonl`; `audit` the removals of a document file (shards write their own)."""
+    `_errors.jsonl`; `audit` the removals of a document file (shards write their own);
+    `rejected` the entries for `_rejected.jsonl` (documents below `--min-confidence`)."""
 
     rel: str
     done: bool = False
@@ -106,6 +128,7 @@ class TaskResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     unlisted_errors: int = 0
     audit: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
     progress_sent: bool = False
 
     def problem(self, kind: str, message: str, record: int | None = None) -> None:
@@ -125,6 +148,7 @@ class TaskResult:
             "errors": self.errors,
             "unlisted_errors": self.unlisted_errors,
             "audit": self.audit,
+            "rejected": self.rejected,
         }
         return json.dumps(body, ensure_ascii=True) + "\n"  # insertion order is deterministic
 
@@ -137,4 +161,5 @@ class TaskResult:
             errors=data["errors"],
             unlisted_errors=data["unlisted_errors"],
             audit=data["audit"],
+            rejected=data["rejected"],
         )

@@ -8,8 +8,11 @@ of document folders, and `_report.json`. Rebuilding from records rather than fro
 is what makes a resumed run's output byte-identical to an uninterrupted one.
 
 Output folder layout, beside the mirrored inputs:
-    _report.json       what the whole job did (documents, bytes, removals, errors, speed)
+    _report.json       what the whole job did (documents, bytes, removals, errors, speed,
+                       documents by confidence)
     _errors.jsonl      one line per problem: source, record (line number), kind, error
+    _rejected.jsonl    one line per document left out for a confidence below
+                       --min-confidence: source, record, id, confidence, reason
     _removals/         with --removals: one audit file per shard, one per document folder
     _cleaner/          run state: job.json (the settings), done/ (completion records)
 """
@@ -20,7 +23,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -30,6 +33,7 @@ from cleaner.batch.executors.local import default_jobs, pool_map
 from cleaner.batch.plan import (
     ERRORS_NAME,
     NOTICE_KINDS,
+    REJECTED_NAME,
     REPORT_NAME,
     STATE_DIR,
     error_entry,
@@ -38,7 +42,7 @@ from cleaner.batch.plan import (
     severity,
 )
 from cleaner.batch.progress import Progress
-from cleaner.batch.results import Stats, TaskResult
+from cleaner.batch.results import CONFIDENCE_BINS, Stats, TaskResult
 from cleaner.batch.task import Job, Task, read_completion, run_task
 from cleaner.config import CleanerConfig
 from cleaner.corpus.files import (
@@ -170,14 +174,18 @@ def run_batch(
     scheduler: str | None = None,
     show_progress: bool = False,
     include: Sequence[Include] = (),
+    min_confidence: float | None = None,
 ) -> BatchSummary:
     """Clean the folder `source` into the folder `output` (see the module docstring).
     Rerunning the same call after an interruption finishes the job; finished inputs that
-    have not changed are skipped. `include` takes files of other formats (`--include`).
+    have not changed are skipped. `include` takes files of other formats (`--include`);
+    documents judged below `min_confidence` are left out and listed in `_rejected.jsonl`.
     Raises BatchError when the run cannot start."""
     started = time.monotonic()
     check_folders(source, output)
-    job = Job(config or CleanerConfig(), fields or Fields(), removals, tuple(include))
+    job = Job(
+        config or CleanerConfig(), fields or Fields(), removals, tuple(include), min_confidence
+    )
     jobs = jobs or default_jobs()
     check_has_inputs(source, include)
     output.mkdir(parents=True, exist_ok=True)
@@ -253,14 +261,23 @@ def _as_result(task: Task, outcome: TaskResult | BaseException) -> TaskResult:
 def finalize(
     output: Path, plan: list[Task | dict[str, Any]], failed: dict[str, TaskResult], job: Job
 ) -> BatchSummary:
-    """Rebuild `_errors.jsonl`, the folder audits and the report from the plan and the
-    completion records, streaming, in input order."""
+    """Rebuild `_errors.jsonl`, the folder audits, `_rejected.jsonl` (with
+    `--min-confidence` only) and the report from the plan and the completion records,
+    streaming, in input order."""
     totals = Stats()
     errors: Counter[str] = Counter()
     first: list[dict[str, Any]] = []
     done = skipped = 0
     files = sum(not (isinstance(e, dict) and e["kind"] in NOTICE_KINDS) for e in plan)
-    with atomic_output(output / ERRORS_NAME) as error_file, _FolderAudits(output) as audits:
+    rejected = 0
+    rejects = output / REJECTED_NAME
+    if job.min_confidence is None:
+        rejects.unlink(missing_ok=True)  # an earlier run's, made with --min-confidence
+    with (
+        atomic_output(output / ERRORS_NAME) as error_file,
+        atomic_output(rejects) if job.min_confidence is not None else nullcontext() as reject_file,
+        _FolderAudits(output) as audits,
+    ):
         for entry in plan:
             if isinstance(entry, dict):
                 entries = [entry]
@@ -276,6 +293,10 @@ def finalize(
                     errors["more-errors"] += result.unlisted_errors - 1
                 if job.removals and entry.kind != "jsonl" and result.done:
                     audits.write(folder_audit_rel(entry.rel), result.audit)
+                if result.done and reject_file is not None:
+                    for item in result.rejected:
+                        reject_file.write(json_line(item))
+                        rejected += 1
             for item in entries:
                 error_file.write(json_line(item))
                 errors[item["kind"]] += 1
@@ -295,6 +316,13 @@ def finalize(
             "in": totals.documents_in,
             "out": totals.documents_out,
             "emptied": totals.documents_emptied,
+            "rejected": totals.documents_rejected,
+        },
+        "confidence": {
+            "min_confidence": job.min_confidence,
+            "judged": sum(totals.confidence.values()),
+            "rejected": rejected,
+            "histogram": {b: totals.confidence[b] for b in CONFIDENCE_BINS},
         },
         "suspicious_loss": {
             "documents": sum(totals.losses.values()),

@@ -54,6 +54,7 @@ class Job:
     fields: Fields = field(default_factory=Fields)
     removals: bool = False
     include: tuple[Include, ...] = ()  # decides what an included file is read as
+    min_confidence: float | None = None  # documents judged below it go to _rejected.jsonl
 
     def fingerprint(self) -> dict[str, Any]:
         """What a finished output depends on, in JSON form: a rerun with different settings
@@ -76,7 +77,13 @@ class Job:
             "html_field": self.fields.html,
             "removals": self.removals,
             "include": [f"{rule.glob}:{rule.kind}" for rule in self.include],
+            "min_confidence": self.min_confidence,
         }
+
+    def rejects(self, cleaned: Cleaned) -> bool:
+        """Whether `cleaned` falls below `min_confidence` (never, without a confidence)."""
+        bar, confidence = self.min_confidence, cleaned.confidence
+        return bar is not None and confidence is not None and confidence < bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,7 @@ class Task:
 def read_completion(task: Task) -> TaskResult | None:
     """The finished result of `task` if its record exists, matches the input as it is now,
     and its outputs are still there; None means the task must run (again)."""
-    if task.record is None or not task.output.exists():
+    if task.record is None:
         return None
     if task.audit is not None and not task.audit.exists():
         return None
@@ -108,7 +115,11 @@ def read_completion(task: Task) -> TaskResult | None:
             task.size,
             task.mtime_ns,
         ):
-            return TaskResult.from_record(data)
+            result = TaskResult.from_record(data)
+            # A document file left out for its confidence has no output, by design.
+            whole_file_rejected = task.kind != "jsonl" and bool(result.rejected)
+            if whole_file_rejected or task.output.exists():
+                return result
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing or unreadable (a crash cannot leave it half-written): run the task
     return None
@@ -127,6 +138,25 @@ def audit_entry(
         entry["text"] = line if removal.span is None else line[removal.span[0] : removal.span[1]]
         removals.append(entry)
     return {"source": source, "record": record, "id": doc_id, "removals": removals}
+
+
+def rejected_entry(
+    source: str, record: int | None, doc_id: object, cleaned: Cleaned, bar: float
+) -> dict[str, Any]:
+    """One line of `_rejected.jsonl`: which document was left out, and why. The document
+    itself is still in the input (`source`, line `record` of a shard)."""
+    assert cleaned.confidence is not None
+    reason = f"confidence {cleaned.confidence:.2f} is below --min-confidence {bar:g}"
+    route = cleaned.route
+    return {
+        "source": source,
+        "record": record,
+        "id": doc_id,
+        "confidence": cleaned.confidence,
+        "reason": reason,
+        "extractor": route.extractor if route else None,
+        "route": route.reason if route else None,
+    }
 
 
 def run_task(job: Job, task: Task, progress: ProgressSink | None = None) -> TaskResult:
@@ -172,10 +202,21 @@ def _clean_document(job: Job, task: Task, cleaner: Cleaner, result: TaskResult) 
         )
     if raw.damage is not None:
         result.problem(*raw.damage)
+    stats = result.stats
+    if job.rejects(cleaned):
+        assert job.min_confidence is not None
+        task.output.unlink(missing_ok=True)  # a previous run's output of this input
+        stats.files_bytes += task.size
+        stats.documents_in += 1
+        stats.documents_rejected += 1
+        stats.judged(cleaned)
+        result.rejected.append(
+            rejected_entry(task.rel, None, task.rel, cleaned, job.min_confidence)
+        )
+        return
     written = as_file_text(cleaned.text).encode("utf-8")
     with atomic_output(task.output, compress=is_gzip(task.output.name)) as out:
         out.write(written)
-    stats = result.stats
     stats.files_bytes += task.size
     stats.documents_in += 1
     stats.count(text, cleaned, len(raw.data), len(written))
@@ -275,6 +316,15 @@ def _clean_one_record(
         outcome = clean_record(record, cleaner, job.fields, site)
     except Exception as exc:  # one record's failure must not lose the rest of the shard
         result.problem("cleaning-failed", f"{type(exc).__name__}: {exc}; left out", number)
+        return
+    cleaned = outcome.cleaned
+    if cleaned is not None and job.rejects(cleaned):
+        assert job.min_confidence is not None
+        result.stats.documents_rejected += 1
+        result.stats.judged(cleaned)
+        doc_id = record.get(ID_FIELD)
+        entry = rejected_entry(task.rel, number, doc_id, cleaned, job.min_confidence)
+        result.rejected.append(entry)
         return
     # An all-ASCII line was written with non-ASCII escaped: keep the producer's style.
     line = json_line(outcome.record, escape_non_ascii=raw.isascii())

@@ -151,7 +151,12 @@ def run_clean(args: argparse.Namespace) -> int:
                     "(and --html-field NAME reads HTML from JSONL records)"
                 )
             return clean_folder_here(cleaner, args)
-        for flag, used in (("--removals", args.removals), ("--engine dask", args.engine == "dask")):
+        single_file_refused = (
+            ("--removals", args.removals),
+            ("--engine dask", args.engine == "dask"),
+            ("--min-confidence", args.min_confidence is not None),
+        )
+        for flag, used in single_file_refused:
             if used:
                 raise CliError(f"{flag} works on folder runs; put the file in a folder")
         return _clean_one(cleaner, args)

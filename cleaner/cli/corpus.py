@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import Cleaner
-from cleaner.batch.plan import ERRORS_NAME, REPORT_NAME
+from cleaner.batch.plan import ERRORS_NAME, REJECTED_NAME, REPORT_NAME
 from cleaner.batch.run import (
     FIRST_ERRORS_KEPT,
     BatchError,
@@ -88,7 +88,25 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write why each line went to OUT/_removals/ (one JSONL per shard or folder)",
     )
+    group.add_argument(
+        "--min-confidence",
+        type=confidence_bar,
+        metavar="X",
+        help="leave out documents whose confidence (the predicted F1 of their cleaning, 0-1) is "
+        "below X; each is listed with its reason in OUT/_rejected.jsonl",
+    )
     add_engine_options(group)
+
+
+def confidence_bar(value: str) -> float:
+    """`--min-confidence`: a number from 0 to 1."""
+    try:
+        bar = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number (give e.g. 0.6)") from None
+    if not 0.0 <= bar <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1 (give e.g. 0.6)")
+    return bar
 
 
 def add_engine_options(group: argparse._ArgumentGroup) -> None:
@@ -140,6 +158,11 @@ def clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         raise BatchError("--scheduler goes with --engine dask; add --engine dask")
     output = Path(args.output)
+    if args.min_confidence is not None and cleaner.quality is None:
+        raise BatchError(
+            "--min-confidence needs the shipped models: confidence is predicted for their "
+            "results only; leave out --model (or --min-confidence)"
+        )
     try:
         summary = run_batch(
             Path(args.input),
@@ -152,6 +175,7 @@ def clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             show_progress=not args.quiet and sys.stderr.isatty(),
             include=args.include,
+            min_confidence=args.min_confidence,
         )
     except KeyboardInterrupt:
         print("\ncleaner: interrupted; rerun the same command to resume", file=sys.stderr)
@@ -174,9 +198,12 @@ def summary_line(summary: BatchSummary, output: Path) -> str:
         f"{severities.get('warning', 0)} warning(s) ({losses} suspicious loss(es))"
     )
     where = f"listed in {output / ERRORS_NAME}; " if summary.error_count else ""
+    rejected = ""
+    if report["confidence"]["min_confidence"] is not None:
+        rejected = f"{documents['rejected']:,} rejected (in {output / REJECTED_NAME}), "
     return (
         f"cleaner: cleaned {files['cleaned']} of {files['total']} files into {output} "
-        f"({documents['in']:,} documents, {documents['emptied']:,} emptied, "
+        f"({documents['in']:,} documents, {documents['emptied']:,} emptied, {rejected}"
         f"{report['removals']['total']:,} removals; "
         f"{run['tasks_already_done']} file(s) were already done); {outcome}; "
         f"{where}report in {output / REPORT_NAME}"

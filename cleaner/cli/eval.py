@@ -134,6 +134,7 @@ def run_loo(args: argparse.Namespace) -> int:
     """`cleaner eval --loo`: the leave-one-dataset-out table (`cleaner.training.loo_eval`)."""
     from cleaner.training.datasets import dataset_names, default_data_dir
     from cleaner.training.loo_eval import format_counts, format_table, loo_table
+    from cleaner.training.router_eval import format_calibration, format_router
 
     if args.data or args.page_types or args.model != "default":
         raise CliError(
@@ -151,9 +152,19 @@ def run_loo(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_writable(args.out, "--out")
     result = loo_table(data_dir, names, args.limit, args.preset)
-    print(format_table(result.rows) + "\n\n" + format_counts(result.counts))
+
+    def tables(markdown: bool) -> str:
+        return "\n\n".join(
+            (
+                format_table(result.rows, markdown),
+                format_router(result.routed, markdown),
+                format_calibration(result.routed, markdown),
+                format_counts(result.counts, markdown),
+            )
+        )
+
+    print(tables(False))
     if args.out is not None:
-        markdown = format_table(result.rows, True) + "\n\n" + format_counts(result.counts, True)
-        args.out.write_text(markdown + "\n", encoding="utf-8")
+        args.out.write_text(tables(True) + "\n", encoding="utf-8")
         print(f"\nwrote {args.out}")
     return 0

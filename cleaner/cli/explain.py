@@ -49,12 +49,37 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
+def judgement_lines(cleaned: Cleaned, dim: str, reset: str) -> list[str]:
+    """The header of a listing: the result's confidence, and which extractor the router
+    took and why (nothing when the result has neither)."""
+    out = []
+    if cleaned.confidence is not None:
+        out.append(
+            f"{dim}# confidence {cleaned.confidence:.2f} (predicted F1 of this cleaning){reset}"
+        )
+    if cleaned.route is not None:
+        route = cleaned.route
+        out.append(f"{dim}# extractor {route.extractor}: {route.reason}{reset}")
+    return out
+
+
+def explain_payload(cleaned: Cleaned) -> dict[str, object]:
+    """`explain --json`: the text, every removal, the confidence and the router's choice."""
+    route = cleaned.route
+    return {
+        "text": cleaned.text,
+        "removals": [r.to_dict() for r in cleaned.removals],
+        "confidence": cleaned.confidence,
+        "route": {"extractor": route.extractor, "reason": route.reason} if route else None,
+    }
+
+
 def format_explain(cleaned: Cleaned, color: bool) -> str:
     """Every line of the document with its fate; removed lines name filter, rule and reason."""
     red, yellow, dim, reset = ("\x1b[31m", "\x1b[33m", "\x1b[2m", "\x1b[0m") if color else ("",) * 4
     whole = cleaned.removed_lines()
     spans = cleaned.spans_by_line()
-    out = []
+    out = judgement_lines(cleaned, dim, reset)
     for index, line in enumerate(cleaned.document.lines):
         number = f"{index + 1:>5}"
         if index in whole:
@@ -91,7 +116,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.html:
         return user_errors(lambda _: write_explain_html(cleaned, name, args.html))(args)
     if args.json:
-        payload = {"text": cleaned.text, "removals": [r.to_dict() for r in cleaned.removals]}
+        payload = explain_payload(cleaned)
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_explain(cleaned, _use_color(args.color, sys.stdout)) + "\n")

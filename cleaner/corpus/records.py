@@ -26,6 +26,8 @@ ID_FIELD = "id"
 # The field whose value, if a string, tells trafilatura the page's address (it resolves
 # relative links and recognises some sites by it).
 URL_FIELD = "url"
+# The field a cleaned record's confidence is written to (`Cleaned.confidence`), when it has one.
+CONFIDENCE_FIELD = "confidence"
 # A process rarely needs more than one configuration; a few allow tests and notebooks to
 # switch without rebuilding every time.
 CLEANERS_PER_PROCESS = 4
@@ -108,7 +110,8 @@ def clean_bytes(
 def clean_record(
     record: Mapping[str, Any], cleaner: Cleaner, fields: Fields, site: str | None = None
 ) -> RecordOutcome:
-    """Clean the document in one record; every other field is kept as it is, in order.
+    """Clean the document in one record; every other field is kept as it is, in order, and
+    the result's confidence (when it has one) is written to `CONFIDENCE_FIELD`.
     The page's site (for a profile filter) is its url's host, else its `site` field, else
     `site` (a batch run passes the shard's folder name).
 
@@ -132,6 +135,8 @@ def clean_record(
     cleaned = clean_value(value, cleaner, fields, url, site)
     out = dict(record)
     out[fields.text] = cleaned.text
+    if cleaned.confidence is not None:
+        out[CONFIDENCE_FIELD] = cleaned.confidence
     return RecordOutcome(out, cleaned, None)
 
 

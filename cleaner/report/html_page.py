@@ -132,6 +132,8 @@ class ReportView:
     docs_note: str
     # Said instead of the most removed lines when they were not counted (no audit).
     top_note: str | None = None
+    # Documents per confidence bin ("0.0" ... "1.0"); empty when no document had one.
+    confidence: tuple[tuple[str, int], ...] = ()
 
 
 def esc(value: object) -> str:
@@ -195,6 +197,7 @@ def render_report(view: ReportView) -> str:
         f"<h1>{esc(view.title)}</h1>",
         render_totals(view.totals),
         render_charts(view, classes),
+        render_confidence(view.confidence),
         render_top_lines(view.top_lines, view.top_note),
         render_documents(view, classes),
         "</main>",
@@ -227,6 +230,18 @@ def render_charts(view: ReportView, classes: dict[str, str]) -> str:
         + _bar_table("Removals by filter", sorted(view.by_filter.items()), classes)
         + _bar_table("Removals by rule", by_rule, rule_class)
         + "</div></section>"
+    )
+
+
+def render_confidence(histogram: Sequence[tuple[str, int]]) -> str:
+    """Documents by confidence (the predicted F1 of their cleaning), in tenths."""
+    if not any(count for _, count in histogram):
+        return ""
+    rows = [(f"{low} and up" if low == "1.0" else f"{low}-{low[:-1]}9", n) for low, n in histogram]
+    return (
+        '<section aria-labelledby="h-confidence"><h2 id="h-confidence">Confidence</h2>'
+        + _bar_table("Documents by confidence (predicted F1)", rows, {})
+        + "</section>"
     )
 
 

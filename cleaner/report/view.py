@@ -278,7 +278,19 @@ def run_totals(report: dict[str, Any], with_removals: int | None) -> tuple[tuple
         ("Text kept", f"{kept:.1%}"),
         ("Files cleaned", f"{files.get('cleaned', 0):,} of {files.get('total', 0):,}"),
         ("Problems", f"{errors.get('total', 0):,}"),
+        *confidence_totals(report.get("confidence", {})),
     )
+
+
+def confidence_totals(confidence: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The documents judged and, with `--min-confidence`, those rejected."""
+    if not confidence.get("judged"):
+        return ()
+    judged = ("Documents with a confidence", f"{confidence['judged']:,}")
+    bar = confidence.get("min_confidence")
+    if bar is None:
+        return (judged,)
+    return (judged, (f"Rejected (confidence below {bar:g})", f"{confidence.get('rejected', 0):,}"))
 
 
 def run_view(output: Path, input_dir: Path | None = None, limit: int = MAX_DOCUMENTS) -> ReportView:
@@ -311,6 +323,7 @@ def run_view(output: Path, input_dir: Path | None = None, limit: int = MAX_DOCUM
         docs=docs,
         docs_note=docs_note(len(docs), seen, output),
         top_note=None if audited else NO_AUDIT_NOTE,
+        confidence=tuple(report.get("confidence", {}).get("histogram", {}).items()),
     )
 
 
@@ -344,13 +357,17 @@ def explain_view(cleaned: Cleaned, name: str) -> ReportView:
     top: Counter[str] = Counter()
     count_top_lines(top, list(texts))
     dropped = len(cleaned.removed_lines())
-    totals = (
+    totals: tuple[tuple[str, str], ...] = (
         ("Lines", f"{len(lines):,}"),
         ("Lines removed", f"{dropped:,}"),
         ("Lines cut inside", f"{len(cleaned.spans_by_line()):,}"),
         ("Removals", f"{len(cleaned.removals):,}"),
         ("Emptied", "yes" if lines and not cleaned.text.strip() else "no"),
     )
+    if cleaned.confidence is not None:
+        totals += (("Confidence (predicted F1)", f"{cleaned.confidence:.2f}"),)
+    if cleaned.route is not None:
+        totals += (("Extractor", f"{cleaned.route.extractor}: {cleaned.route.reason}"),)
     doc = DocView(name, lines, cleaned.removals, texts)
     return ReportView(
         title=f"cleaner explain: {name}",

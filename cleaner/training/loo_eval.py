@@ -19,7 +19,13 @@ from pathlib import Path
 
 from cleaner.api import Cleaner
 from cleaner.training.baselines import c4_line_filter
-from cleaner.training.datasets import MIN_GOLD_RECALL, Page, load_dataset, rendered_pages
+from cleaner.training.datasets import (
+    MIN_GOLD_RECALL,
+    Page,
+    dataset_names,
+    load_dataset,
+    rendered_pages,
+)
 from cleaner.training.headline import gold_headline, headline_kept
 from cleaner.training.loo import (
     ALL,
@@ -28,8 +34,12 @@ from cleaner.training.loo import (
     holdout_group,
     label_counts,
     training_data,
+    training_key,
 )
+from cleaner.training.router_data import gather_rows
+from cleaner.training.router_eval import Judged, router_table
 from cleaner.training.scoring import Score, score_tokens, tokens
+from cleaner.training.tables import titled_table
 
 MODES = ("innertext", "soup", "html")
 SUBSETS = ("all", "non-en")
@@ -98,7 +108,9 @@ def mode_functions(
     if mode == "html":
         from cleaner.training.evaluate_html import trafilatura_text
 
-        return trafilatura_text, lambda page: cleaner.clean_html(page.html, page.url)
+        return trafilatura_text, lambda page: cleaner.clean_html(
+            page.html, page.url, backend="fast"
+        )
     return (lambda page: c4_line_filter(texts[page.id])), (
         lambda page: cleaner.clean(texts[page.id])
     )
@@ -156,7 +168,7 @@ def _label(row: Row) -> str:
 
 def mode_title(mode: str) -> str:
     if mode == "html":
-        return "HTML, raw pages, default backend (reference: trafilatura, comments off)"
+        return "HTML, raw pages, the fast backend (reference: trafilatura, comments off)"
     return f"text, {mode} rendering (reference: the C4 line filter)"
 
 
@@ -199,29 +211,33 @@ def format_table(rows: Sequence[tuple[str, Row]], markdown: bool = False) -> str
     for mode in MODES:
         chosen = [row_cells(row) for m, row in rows if m == mode]
         if chosen:
-            parts.append(_table(mode_title(mode), COLUMNS, chosen, markdown, left=2))
+            parts.append(titled_table(mode_title(mode), COLUMNS, chosen, markdown, left=2))
     return "\n\n".join(parts)
 
 
 @dataclass(frozen=True)
 class LooResult:
-    """The table's rows, and what the eligible datasets gave the models."""
+    """The table's rows, what the eligible datasets gave the models, and the HTML default
+    (the router) with its confidence, per dataset (`cleaner.training.router_eval`)."""
 
     rows: list[tuple[str, Row]]
     counts: Mapping[str, LabelCount]
+    routed: list[Judged]
 
 
 def loo_table(data_dir: Path, names: Sequence[str], limit: int | None, preset: str) -> LooResult:
     """Rows of every dataset in `names`, each scored by its group's models (trained now or
-    taken from the cache: `cleaner.training.loo.group_models`)."""
+    taken from the cache: `cleaner.training.loo.group_models`), and the router's table,
+    whose predictor is held out the same way."""
     data = training_data(data_dir, limit, Cleaner(model=None).rule_filters())
-    groups = sorted({holdout_group(name) for name in names} | {ALL})
+    groups = sorted({holdout_group(name) for name in dataset_names(data_dir)} | {ALL})
     models = group_models(groups, data)
     rows: list[tuple[str, Row]] = []
     for name in names:
         group = holdout_group(name)
         rows.extend(dataset_rows(name, data_dir, limit, models[group].cleaner(preset), group))
-    return LooResult(rows, label_counts(data))
+    router_rows = gather_rows(data_dir, names, limit, (training_key(data), models))
+    return LooResult(rows, label_counts(data), router_table(router_rows, names))
 
 
 COUNT_COLUMNS = (
@@ -239,30 +255,4 @@ def format_counts(counts: Mapping[str, LabelCount], markdown: bool = False) -> s
     """The training data of the models trained on every eligible dataset, per dataset."""
     rows = [(name, *(f"{value:,}" for value in astuple(count))) for name, count in counts.items()]
     title = "training data of the shipped candidates (all eligible datasets)"
-    return _table(title, COUNT_COLUMNS, rows, markdown, left=1)
-
-
-def _table(
-    title: str,
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    markdown: bool,
-    left: int,
-) -> str:
-    """A titled table, markdown or aligned text; the first `left` columns left-aligned."""
-    if markdown:
-        lines = [f"#### {title}", "", "| " + " | ".join(columns) + " |"]
-        lines.append("|" + "|".join(["---"] * left + ["---:"] * (len(columns) - left)) + "|")
-        lines.extend("| " + " | ".join(cells) + " |" for cells in rows)
-        return "\n".join(lines)
-    widths = [max(len(c[i]) for c in [columns, *rows]) for i in range(len(columns))]
-    lines = [title]
-    for cells in [columns, *rows]:
-        lines.append(
-            "  "
-            + "  ".join(
-                c.ljust(w) if i < left else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-            )
-        )
-    return "\n".join(lines)
+    return titled_table(title, COUNT_COLUMNS, rows, markdown, left=1)

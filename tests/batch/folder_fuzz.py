@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch.plan import ERRORS_NAME, REPORT_NAME, STATE_DIR, severity
+from cleaner.batch.plan import ERRORS_NAME, REPORT_NAME, RESERVED_NAMES, STATE_DIR, severity
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 _ARTICLES = sorted(
@@ -193,7 +193,7 @@ def unaccounted(source: Path, output: Path, report: dict[str, Any]) -> list[str]
 
 def _own(output: Path, path: Path) -> bool:
     top = path.relative_to(output).parts[0]
-    return top in (STATE_DIR, "_removals", REPORT_NAME, ERRORS_NAME)
+    return top in RESERVED_NAMES
 
 
 def check_folder(

@@ -132,7 +132,7 @@ def test_report_and_audit_say_what_explain_says(tmp_path):
     texts = [article(i) for i in (0, 1, 2, 9)] + [article(i) for i in range(10)]
     explained = [CLEANER.explain(text) for text in texts] + [CLEANER.explain_html(PAGE)]
     removals = [r for cleaned in explained for r in cleaned.removals]
-    assert report["documents"] == {"in": 15, "out": 15, "emptied": 0}
+    assert report["documents"] == {"in": 15, "out": 15, "emptied": 0, "rejected": 0}
     assert report["removals"]["total"] == len(removals)
     assert report["removals"]["by_rule"] == dict(sorted(Counter(r.rule for r in removals).items()))
     assert report["removals"]["by_filter"] == dict(Counter(r.filter for r in removals))

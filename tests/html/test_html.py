@@ -29,12 +29,16 @@ def test_package_exports_html_functions():
     assert cleaner.clean_html(PAGE) == cleaner.explain_html(PAGE).text
 
 
-def test_auto_is_fast_with_the_shipped_model_and_trafilatura_otherwise():
+def test_auto_is_the_router_with_the_shipped_models_and_trafilatura_otherwise():
     from cleaner.html.backends import resolve_backend
 
     assert DEFAULT_BACKEND == "auto"
-    assert resolve_backend("auto", Cleaner().config) == "fast"
+    assert resolve_backend("auto", Cleaner().config) == "router"
+    # Filters of one's own: the quality predictor cannot judge their results.
+    assert resolve_backend("auto", Cleaner().config, judged=False) == "fast"
+    assert resolve_backend("router", Cleaner().config, judged=False) == "fast"
     assert resolve_backend("auto", RULES_ONLY.config) == "trafilatura"
+    assert resolve_backend("router", RULES_ONLY.config) == "trafilatura"
     # guided needs the shipped DOM block model; without it, it is trafilatura
     assert resolve_backend("guided", Cleaner().config) == "guided"
     assert resolve_backend("guided", RULES_ONLY.config) == "trafilatura"
@@ -48,7 +52,7 @@ def test_auto_is_fast_with_the_shipped_model_and_trafilatura_otherwise():
         ran = subject.explain_html(PAGE).document
         assert ran == subject.explain_html(PAGE, backend=expected).document
         assert ran != subject.explain_html(PAGE, backend=other).document
-    with pytest.raises(ValueError, match="choose one of auto, trafilatura, fast, guided"):
+    with pytest.raises(ValueError, match="choose one of auto, trafilatura, fast, guided, router"):
         resolve_backend("lxml", RULES_ONLY.config)
 
 
@@ -147,10 +151,11 @@ def test_html_eval_rows_and_the_note_when_readability_is_missing(monkeypatch):
 
     names = [name for name, _ in evaluate_html.html_methods(RULES_ONLY)[0]]
     assert names[0] == "trafilatura (no comments)"
-    assert names[-3:] == [
+    assert names[-4:] == [
         "cleaner --backend trafilatura",
         "cleaner --backend fast",
         "cleaner --backend guided",
+        "cleaner --backend router",
     ]
     monkeypatch.setattr(evaluate_html, "readability_fn", lambda: None)
     methods, notes = evaluate_html.html_methods(RULES_ONLY)

@@ -53,12 +53,14 @@ MARGIN = 0.02
 # Mean F1 per (group, method) on the bundled pages, measured 2026-12-06 by running this file
 # with `pytest -s` (the table it prints), with trafilatura 2.3.1, html-text 0.7.1 and lxml 6.2
 # and the shipped models trained on every eligible set (these pages included, so the gate
-# guards against regressions, not generalisation: that is `make eval`'s table). The floors
+# guards against regressions, not generalisation: that is `make eval`'s table). html:auto is
+# the router since it landed: on these in-fold pages `fast` scores better than it looks, so
+# routing some to trafilatura cost wcxb_dev 0.920 -> 0.896 and extra 0.948 -> 0.928. The floors
 # are these minus MARGIN.
 MEASURED_F1 = {
     ("wcxb_dev", "text:innertext"): 0.859,
     ("wcxb_dev", "text:soup"): 0.842,
-    ("wcxb_dev", "html:auto"): 0.920,
+    ("wcxb_dev", "html:auto"): 0.896,
     ("wcxb_dev", "html:trafilatura"): 0.771,
     ("readability", "text:innertext"): 0.927,
     ("readability", "text:soup"): 0.945,
@@ -66,7 +68,7 @@ MEASURED_F1 = {
     ("readability", "html:trafilatura"): 0.975,
     ("extra", "text:innertext"): 0.876,
     ("extra", "text:soup"): 0.894,
-    ("extra", "html:auto"): 0.948,
+    ("extra", "html:auto"): 0.928,
     ("extra", "html:trafilatura"): 0.914,
 }
 HTML_TEXT_MISSING = (

@@ -17,6 +17,7 @@ from cleaner.cli.main import main
 from cleaner.html.headline import contains_run
 from cleaner.models.dom_model import load_dom_model
 from cleaner.models.line_model import load_model
+from cleaner.training import train_router
 from cleaner.training.datasets import CACHE_DIR_ENV
 from cleaner.training.headline import gold_headline, headline_kept
 from cleaner.training.loo import ALL, TrainingData, holdout_group, is_held_out
@@ -102,6 +103,7 @@ def test_loo_table_trains_without_each_dataset_scores_every_mode_and_caches(
     pytest.importorskip("sklearn", reason="training needs the train extra")
     pytest.importorskip("html_text", reason="rendering needs html-text")
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(train_router, "TREES", 20)  # a few dozen pages: the shape is tested
     sizes = _data_folder(tmp_path / "data")
     markdown = tmp_path / "loo.md"
     argv = ["eval", "--loo", "--data-dir", str(tmp_path / "data"), "--out", str(markdown)]
@@ -112,7 +114,19 @@ def test_loo_table_trains_without_each_dataset_scores_every_mode_and_caches(
     counts = {row[0]: row[1:] for row in tables.pop(next(t for t in tables if "training" in t))}
     assert set(counts) == {"wcxb_dev", "readability", "extra_fundus"}  # other_news: eval-only
     assert all(int(value.replace(",", "")) > 0 for row in counts.values() for value in row)
-    assert len(tables) == 3  # innertext, soup, html
+    router = tables.pop(next(t for t in tables if t.startswith("HTML default: the router")))
+    calibration = [tables.pop(t) for t in list(tables) if t.startswith("confidence calibration")]
+    assert len(tables) == 3  # innertext, soup, html (fast)
+    routed = {row[0]: row for row in router}
+    assert set(routed) == set(sizes)  # every dataset, each by a predictor held out like its models
+    for name, row in routed.items():
+        assert row[1] == ("eval-only" if name == "other_news" else "leave-one-out")
+        assert row[2] == str(sizes[name]) and all(0 <= float(v) <= 1 for v in row[3:6])
+    # html and text, eval-only and held-out pages; every page in one bin of each
+    assert len(calibration) == 4
+    for bins in calibration:
+        rows = [row for row in bins if row[0] != "confidence"]  # the header
+        assert rows and all(0 <= float(row[-2]) <= 1 and 0 <= float(row[-1]) <= 1 for row in rows)
     for rows in tables.values():
         by_name = {row[0] if row[1] != "[non-en]" else row[0] + " [non-en]": row for row in rows}
         for name, pages in sizes.items():
@@ -121,7 +135,8 @@ def test_loo_table_trains_without_each_dataset_scores_every_mode_and_caches(
             assert scheme in row and str(pages) in row
             assert all(0.0 <= float(value) <= 1.0 for value in row[3:7])
         assert "extra_fundus [non-en]" in by_name  # the bundled fundus pages are multilingual
-    assert markdown.read_text(encoding="utf-8").count("| extra_fundus |") == 4
+    # three mode tables with a non-English row each, and the router table
+    assert markdown.read_text(encoding="utf-8").count("| extra_fundus |") == 5
 
     (key,) = (tmp_path / "cache" / "loo").iterdir()
     for group, name in (

@@ -6,6 +6,7 @@ banners, comments, navigation), the text rules and the DOM block model the rest.
 from __future__ import annotations
 
 from cleaner.document import Document
+from cleaner.html.backends.base import DocumentBackend
 from cleaner.html.dom_match import DomRuleIndex
 from cleaner.html.titles import page_titles
 from cleaner.html.walk import page_blocks
@@ -16,7 +17,7 @@ def fast_document(html: str, rules: DomRuleIndex) -> Document:
     return Document.from_blocks(page_blocks(html, rules), page_titles(html))
 
 
-class FastBackend:
+class FastBackend(DocumentBackend):
     """The page's DOM blocks, with the matches of the DOM rules in force."""
 
     name = "fast"

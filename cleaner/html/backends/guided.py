@@ -29,6 +29,7 @@ import numpy as np
 from cleaner.document import EXTRACT, Document, Removal
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.learned import MIN_PAGE_WORDS
+from cleaner.html.backends.base import DocumentBackend
 from cleaner.html.backends.fast import fast_document
 from cleaner.html.backends.trafilatura import extract_text, too_much_markup
 from cleaner.html.dom_match import DomRuleIndex
@@ -116,7 +117,7 @@ def with_missing_content(
     return merged
 
 
-class GuidedBackend:
+class GuidedBackend(DocumentBackend):
     """trafilatura's lines checked against the DOM blocks (module docstring).
 
     `rules`: the DOM rules in force; `judges`: the text-rule filters that judge the blocks

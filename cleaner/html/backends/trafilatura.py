@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from cleaner.document import EXTRACT, Document
+from cleaner.html.backends.base import DocumentBackend
 
 # Markup a page may have for trafilatura to read it. trafilatura slows down quadratically on
 # a paragraph of very many inline tags (20,000 <b>: 2 s; 40,000: 11 s; a fuzzed page ran
@@ -50,7 +51,7 @@ def extract_text(html: str, url: str | None = None, fast: bool = False) -> str:
     return text or ""
 
 
-class TrafilaturaBackend:
+class TrafilaturaBackend(DocumentBackend):
     """trafilatura's extraction as an `EXTRACT` document; `fallback` makes the Document of
     a page with too much markup for trafilatura (`too_much_markup`)."""
 

@@ -180,7 +180,7 @@ def page_signals(
         return [0.0] * (len(PAGE_SIGNALS) - len(metadata)) + metadata
     removed = cleaned.removed_lines()
     chars = links = kept_chars = kept_links = 0
-    content = content_kept = kept_content = 0
+    content = kept_content = 0
     for index, block in enumerate(document.blocks):
         size = len(block.text)
         inside = not CONTENT_TAGS.isdisjoint(block.path)
@@ -191,14 +191,13 @@ def page_signals(
             kept_chars += size
             kept_links += block.link_chars
             kept_content += size if inside else 0
-    content_kept = kept_content
     return [
         _share(links, chars),
         _share(kept_links, kept_chars),
         _share(links - kept_links, chars - kept_chars),
         _share(content, chars),
         _share(kept_content, kept_chars),
-        _share(content_kept, content),
+        _share(kept_content, content),
         *metadata,
     ]
 

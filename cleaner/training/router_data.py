@@ -2,12 +2,13 @@
 
 For each page of a dataset, the `fast` result (the DOM blocks judged by the models of the
 page's leave-one-dataset-out group, `cleaner.training.loo`, so no page is judged by models
-that trained on it), trafilatura's result (without its own fallback extractors, as the
-router runs it, cleaned by the same filters) and trafilatura's plain extraction (the
-reference of the table), each scored against the gold; the signals of both results
+that trained on it), trafilatura's plain extraction (the reference of the table), the same
+cleaned by our filters (what the router takes: `pair_full`, `f1_full`) and trafilatura
+without its fallback extractors, cleaned (the cheaper variant it was compared with: `pair`,
+`f1_other`), each scored against the gold; the signals of `fast` and of each pair
 (`cleaner.confidence.signals`); and, for text mode, each rendering's cleaned result, its
-signals and F1. Gathering every dataset takes a few minutes; the rows are cached next to
-the group models they were made with.
+signals and F1. Gathering every dataset takes a few minutes; the rows are cached next to the
+group models they were made with.
 """
 
 from __future__ import annotations
@@ -122,8 +123,9 @@ def rows_key(models_key: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def other_result(cleaner: Cleaner, html: str, url: str | None) -> Document:
-    """trafilatura's text as the router runs it: without its fallback extractors."""
+def other_result(html: str, url: str | None) -> Document:
+    """trafilatura's text without its fallback extractors: the cheaper second extractor the
+    router was compared with (docs/decisions.md, "The router"; the router runs it whole)."""
     return Document.from_text(extract_text(html, url, fast=True), EXTRACT)
 
 
@@ -137,7 +139,7 @@ def dataset_rows(name: str, data_dir: Path, limit: int | None, cleaner: Cleaner)
         started = time.perf_counter()
         fast = cleaner.explain_html(page.html, page.url, backend="fast")
         middle = time.perf_counter()
-        other = cleaner.pipeline.run(other_result(cleaner, page.html, page.url))
+        other = cleaner.pipeline.run(other_result(page.html, page.url))
         ended = time.perf_counter()
         reference = extract_text(page.html, page.url)
         done = time.perf_counter()

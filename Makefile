@@ -53,9 +53,11 @@ test: setup
 	$(PY) -m pytest -q
 
 # The leave-one-dataset-out table (README "Quality"): every dataset of ../shared/data scored
-# by models that never saw it, text and HTML, beside C4 and trafilatura. The first run trains
-# the models of every group (about 45 minutes on two cores, cached in .cache/loo); later runs
-# reuse them while the training examples are unchanged (about 15 minutes).
+# by models that never saw it, text and HTML, beside C4 and trafilatura, then the HTML default
+# (the router) and the confidence's calibration. The first run trains the models of every
+# group (about 45 minutes on two cores, cached in .cache/loo) and gathers every page's results
+# for the router (about 10 minutes, cached in .cache/router); later runs reuse both while the
+# training examples and the signals are unchanged (about 20 minutes).
 eval: setup
 	mkdir -p out
 	$(VENV)/bin/cleaner eval --loo --out out/loo.md

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.api import Cleaner
 from cleaner.cli.main import main
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.report.html_page import (
@@ -103,6 +104,21 @@ def test_run_view_totals_sample_and_originals(run_folder: Path) -> None:
     small = run_view(run_folder, limit=5)
     assert len(small.docs) == 5 and small == run_view(run_folder, limit=5)  # deterministic
     assert "5 of 34" in small.docs_note
+
+
+def test_the_page_shows_documents_by_confidence(run_folder: Path) -> None:
+    report = json.loads((run_folder / "_report.json").read_text(encoding="utf-8"))
+    histogram = report["confidence"]["histogram"]
+    assert sum(histogram.values()) == report["confidence"]["judged"] == 34
+    view = run_view(run_folder)
+    assert dict(view.totals)["Documents with a confidence"] == "34"
+    page = render_report(view)
+    assert "Documents by confidence (predicted F1)" in page
+    for low, count in histogram.items():
+        if count and low != "1.0":
+            assert f'{low}-{low[:-1]}9</th><td class="num">{count:,}</td>' in page
+    one = render_report(explain_view(Cleaner().explain(HOSTILE), "hostile.txt"))
+    assert "Confidence (predicted F1)" in one
 
 
 def test_a_changed_input_shows_removals_only(run_folder: Path, tmp_path: Path) -> None:

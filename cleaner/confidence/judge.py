@@ -26,7 +26,8 @@ def confidence(model: QualityModel, cleaned: Cleaned, html: str | None) -> float
     """The calibrated predicted F1 of `cleaned` (`html`: the page, for HTML results)."""
     origin = cleaned.document.origin
     if html is not None and origin == DOM:
-        return model["fast"].one(html_signals(cleaned, html, article_body(html)))
+        row = html_signals(cleaned, html, article_body(html), word_tokens(cleaned.text))
+        return model["fast"].one(row)
     if html is not None and origin == EXTRACT:
         row = other_signals(
             cleaned, html, word_tokens(cleaned.text), article_body(html), page_titles(html)

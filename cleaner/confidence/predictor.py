@@ -59,7 +59,11 @@ class Regressor:
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
         """Calibrated F1, in [0, 1], one per row."""
-        return np.clip(np.interp(self.raw(rows), self.knots_x, self.knots_y), 0.0, 1.0)
+        return self.calibrated(self.raw(rows))
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """Raw predictions (`raw`) mapped to calibrated F1, in [0, 1]."""
+        return np.clip(np.interp(raw, self.knots_x, self.knots_y), 0.0, 1.0)
 
     def one(self, row: Sequence[float]) -> float:
         return float(self.predict(np.asarray([row], np.float32))[0])
@@ -99,6 +103,18 @@ class QualityModel:
         arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8)
         with path.open("wb") as stream:  # a Path, written as given (no ".npz" added)
             np.savez_compressed(stream, **arrays)
+
+
+def doubtful(fast: Any, gate: float) -> Any:
+    """Whether `fast`'s calibrated predicted F1 (a number or an array) is under the gate:
+    the router then runs the second extractor. One rule for serving and for training."""
+    return fast < gate
+
+
+def prefers_other(for_fast: Any, for_other: Any, margin: float) -> Any:
+    """Whether the second extractor's result is predicted better than `fast`'s by more than
+    `margin` (numbers or arrays): the router then takes it."""
+    return for_other > for_fast + margin
 
 
 class QualityModelError(ValueError):

@@ -211,9 +211,11 @@ def headline_kept(text: str, titles: Sequence[str]) -> float:
     return 1.0 if " ".join(title) in " ".join(word_tokens(text[:5000])) else 0.0
 
 
-def html_signals(cleaned: Cleaned, html: str, body: Sequence[str]) -> list[float]:
-    """`HTML_SIGNALS` of one extractor's result on a page (`body`: `article_body(html)`)."""
-    output = word_tokens(cleaned.text)
+def html_signals(
+    cleaned: Cleaned, html: str, body: Sequence[str], output: Sequence[str]
+) -> list[float]:
+    """`HTML_SIGNALS` of one extractor's result on a page (`body`: `article_body(html)`;
+    `output`: the result's word tokens, which the router also compares)."""
     return [*text_signals(cleaned), *page_signals(cleaned, html, output, body)]
 
 

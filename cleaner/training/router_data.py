@@ -146,7 +146,7 @@ def dataset_rows(name: str, data_dir: Path, limit: int | None, cleaner: Cleaner)
         full = cleaner.pipeline.run(Document.from_text(reference, EXTRACT))
         fast_tokens, other_tokens = tokens(fast.text), tokens(other.text)
         full_tokens = tokens(full.text)
-        row = html_signals(fast, page.html, body)
+        row = html_signals(fast, page.html, body, fast_tokens)
         titles = fast.document.titles
         other_row = other_signals(other, page.html, other_tokens, body, titles)
         full_row = other_signals(full, page.html, full_tokens, body, titles)

@@ -42,7 +42,6 @@ class RouterRow:
     took: float
     lost: float  # share of pages LOSS or more below trafilatura
     cost: float  # the router's mean time per page / trafilatura's
-    text: float  # text mode (innertext) F1, for the calibration
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,6 @@ def judge(rows: DatasetRows, model: QualityModel, scheme: str) -> Judged:
         took=float(routed.took_other.mean()),
         lost=float((routed.f1 <= rows.f1_reference - LOSS).mean()),
         cost=float(seconds.mean() / rows.seconds_reference.mean()),
-        text=float(rows.f1_text["innertext"].mean()),
     )
     return Judged(
         row,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.confidence.predictor import QualityModel, Regressor
+from cleaner.confidence.predictor import QualityModel, Regressor, doubtful, prefers_other
 from cleaner.confidence.signals import HTML_SIGNALS, OTHER_SIGNALS
 from cleaner.models.trees import from_sklearn
 from cleaner.training.loo import ALL, holdout_group
@@ -60,7 +60,6 @@ class Table:
     text: np.ndarray  # both renderings stacked
     f1_text: np.ndarray
     text_groups: np.ndarray
-    text_datasets: np.ndarray
 
 
 def table(rows: Sequence[DatasetRows], full: bool = True) -> Table:
@@ -80,7 +79,6 @@ def table(rows: Sequence[DatasetRows], full: bool = True) -> Table:
         text_groups=np.concatenate(
             [np.full(len(r.text[k]), holdout_group(r.dataset)) for r, k in texts]
         ),
-        text_datasets=np.concatenate([np.full(len(r.text[k]), r.dataset) for r, k in texts]),
     )
 
 
@@ -143,8 +141,8 @@ def route(
     margin: float,
 ) -> Routed:
     """The router's choice on every page, given the three calibrated predictions."""
-    ran = fast_conf < gate
-    took = ran & (pair_other > pair_fast + margin)
+    ran = doubtful(fast_conf, gate)
+    took = ran & prefers_other(pair_fast, pair_other, margin)
     confidence = np.where(ran, np.where(took, pair_other, pair_fast), fast_conf)
     return Routed(ran, took, np.where(took, f1_other, f1_fast), confidence)
 
@@ -196,10 +194,6 @@ def choose_settings(predictions: Mapping[str, np.ndarray], data: Table) -> tuple
     return best[1], best[2]
 
 
-def _calibrated(regressor: Regressor, raw: np.ndarray) -> np.ndarray:
-    return np.clip(np.interp(raw, regressor.knots_x, regressor.knots_y), 0.0, 1.0)
-
-
 def fit_quality(rows: Sequence[DatasetRows], without: str = ALL) -> QualityModel:
     """The predictor trained on the eligible datasets of `rows` outside group `without`
     (every one for `ALL`), its settings chosen on their out-of-group predictions."""
@@ -216,7 +210,7 @@ def fit_quality(rows: Sequence[DatasetRows], without: str = ALL) -> QualityModel
         raw = out_of_group(x, y, groups)  # what calibration and the settings are chosen on
         knots_x, knots_y = calibrate(raw, y)
         regressors[name] = Regressor(from_sklearn(fit_trees(x, y)), knots_x, knots_y)
-        oof[name] = _calibrated(regressors[name], raw)
+        oof[name] = regressors[name].calibrated(raw)
         print(f"router: {name} regressor fitted (held out: {without})", file=sys.stderr)
     gate, margin = choose_settings(oof, data)
     info = {

@@ -59,7 +59,7 @@ def test_page_signals_see_links_and_the_article_container():
     links = "".join(f'<p><a href="/s{i}">Another story number {i}</a></p>' for i in range(4))
     page = PAGE.replace("<footer>", f"<div>{links}</div><footer>")
     cleaned = Cleaner().explain_html(page, backend="fast")
-    row = html_signals(cleaned, page, [])
+    row = html_signals(cleaned, page, [], word_tokens(cleaned.text))
     assert len(row) == len(HTML_SIGNALS)
     assert signal(row, HTML_SIGNALS, "kept_in_content_tag") == 1.0  # all kept is in <article>
     assert signal(row, HTML_SIGNALS, "page_link_share") > 0.0  # the story links
@@ -78,7 +78,7 @@ def test_pair_signals_measure_agreement():
     fast = Cleaner().explain_html(PAGE, backend="fast")
     other = RULES_ONLY.pipeline.run(Document.from_text(PROSE_1, EXTRACT))
     fast_tokens = word_tokens(fast.text)
-    fast_row = html_signals(fast, PAGE, [])
+    fast_row = html_signals(fast, PAGE, [], fast_tokens)
     other_tokens = word_tokens(PROSE_1)
     other_row = other_signals(other, PAGE, other_tokens, [], fast.document.titles)
     assert len(other_row) == len(OTHER_SIGNALS)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cleaner.confidence.predictor import QualityModel
+from cleaner.confidence.predictor import QualityModel, doubtful, prefers_other
 from cleaner.confidence.signals import article_body, html_signals, other_signals, pair_signals
 from cleaner.document import EXTRACT, Cleaned, Document, Route
 from cleaner.html.backends.fast import FastBackend
@@ -38,10 +38,11 @@ class RouterBackend:
     def clean(self, html: str, url: str | None, pipeline: Pipeline) -> Cleaned:
         fast = pipeline.run(self.fast.document(html, url))
         body = article_body(html)
-        row = html_signals(fast, html, body)
+        fast_tokens = word_tokens(fast.text)
+        row = html_signals(fast, html, body, fast_tokens)
         alone = self.model["fast"].one(row)
         gate = self.model.gate
-        if alone >= gate:
+        if not doubtful(alone, gate):
             reason = f"fast's predicted F1 {alone:.2f} is at least the gate {gate:.2f}"
             return _chosen(fast, "fast", alone, reason)
         if too_much_markup(html):
@@ -50,7 +51,7 @@ class RouterBackend:
             )
             return _chosen(fast, "fast", alone, reason)
         other = pipeline.run(Document.from_text(extract_text(html, url), EXTRACT))
-        fast_tokens, other_tokens = word_tokens(fast.text), word_tokens(other.text)
+        other_tokens = word_tokens(other.text)
         other_row = other_signals(other, html, other_tokens, body, fast.document.titles)
         pair = pair_signals(row, fast_tokens, other_row, other_tokens)
         for_fast = self.model["pair_fast"].one(pair)
@@ -59,7 +60,7 @@ class RouterBackend:
             f"fast's predicted F1 {alone:.2f} is below the gate {gate:.2f}; with both "
             f"results: trafilatura {for_other:.2f}, fast {for_fast:.2f}"
         )
-        if for_other > for_fast + self.model.margin:
+        if prefers_other(for_fast, for_other, self.model.margin):
             return _chosen(other, "trafilatura", for_other, compared)
         return _chosen(fast, "fast", for_fast, compared)
 

@@ -124,3 +124,15 @@ def judge_dom(
     blocks: Sequence[object],
     min_words: int,
 ) -> tuple[list[int], int, bytearray]: ...
+
+# The default text filters in one call (core/python/src/chain.rs)
+class TextChain:
+    def __init__(
+        self,
+        rules: RuleSet,
+        model: CoreModel | None = None,
+        featurizer: Featurizer | None = None,
+        threshold: float | None = None,
+        min_words: int | None = None,
+    ) -> None: ...
+    def clean(self, text: str) -> str: ...

@@ -22,6 +22,7 @@ from cleaner.config import (
     resolve_config,
 )
 from cleaner.document import Cleaned, Document
+from cleaner.filters.chain import text_chain
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.headline import HeadlineFilter
 from cleaner.filters.learned import LearnedFilter
@@ -90,6 +91,9 @@ class Cleaner:
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
+        # The same filters in one core call for `clean` of a text, when they are the default
+        # ones (`cleaner.filters.chain`); None for any other list.
+        self.chain = text_chain(self.pipeline.filters)
 
     @classmethod
     def from_config(cls, config: CleanerConfig) -> Cleaner:
@@ -134,12 +138,7 @@ class Cleaner:
     def _explained(self, text: str, site: str | None) -> Cleaned:
         """`explain` without the confidence, which `clean` does not return (it costs about a
         tenth of the time of a text document)."""
-        if not isinstance(text, str):
-            raise TypeError(
-                f"clean/explain take str, not {type(text).__name__}; decode bytes first "
-                "(e.g. data.decode('utf-8', errors='replace'))"
-            )
-        return self._pipeline(site).run(Document.from_text(text))
+        return self._pipeline(site).run(Document.from_text(_text(text)))
 
     def _pipeline(self, site: str | None) -> Pipeline:
         if site is None or not self.site_aware:
@@ -147,7 +146,10 @@ class Cleaner:
         return Pipeline([_bind_site(step, site) for step in self.pipeline.filters])
 
     def clean(self, text: str, *, site: str | None = None) -> str:
-        """Only the cleaned text: what `explain(text, site=site).text` returns."""
+        """Only the cleaned text: what `explain(text, site=site).text` returns (from the
+        core chain when the filters are the default ones: no Removals are made)."""
+        if self.chain is not None:
+            return self.chain.clean(_text(text))
         return self._explained(text, site).text
 
     def explain_html(
@@ -184,6 +186,16 @@ class Cleaner:
     ) -> str:
         """Only the cleaned main text of a page: what `explain_html(...).text` returns."""
         return self._extracted(_page(html), url, backend, site).text
+
+
+def _text(text: str) -> str:
+    """A text to clean, or a TypeError that says what to pass instead."""
+    if not isinstance(text, str):
+        raise TypeError(
+            f"clean/explain take str, not {type(text).__name__}; decode bytes first "
+            "(e.g. data.decode('utf-8', errors='replace'))"
+        )
+    return text
 
 
 def _page(html: str | bytes) -> str:

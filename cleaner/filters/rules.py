@@ -40,7 +40,7 @@ class CompiledRules:
         return tuple(rule for rule in self.rules if rule.scope == scope)
 
 
-def _compiled(rules: Sequence[Rule] | CompiledRules) -> CompiledRules:
+def _as_compiled(rules: Sequence[Rule] | CompiledRules) -> CompiledRules:
     return rules if isinstance(rules, CompiledRules) else CompiledRules(rules)
 
 
@@ -53,17 +53,17 @@ class SpanRuleFilter:
     name = "span-rules"
 
     def __init__(self, rules: Sequence[Rule] | CompiledRules) -> None:
-        self._compiled = _compiled(rules)
-        self.rules = self._compiled.of_scope("span")
+        self.compiled = _as_compiled(rules)
+        self.rules = self.compiled.of_scope("span")
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
             return
-        rules = self._compiled.rules
+        rules = self.compiled.rules
         lines = [
             None if gone else line for line, gone in zip(document.lines, draft.removed, strict=True)
         ]
-        for index, start, end, number in self._compiled.core.span_cuts(lines):
+        for index, start, end, number in self.compiled.core.span_cuts(lines):
             rule = rules[number]
             yield Removal(index, (start, end), self.name, rule.id, rule.reason)
 
@@ -79,8 +79,8 @@ class LineRuleFilter:
     def __init__(
         self, rules: Sequence[Rule] | CompiledRules, *, only_cut_lines: bool = False
     ) -> None:
-        self._compiled = _compiled(rules)
-        self.rules = self._compiled.of_scope("line")
+        self.compiled = _as_compiled(rules)
+        self.rules = self.compiled.of_scope("line")
         self.only_cut_lines = only_cut_lines
 
     def _keys(self, document: Document, draft: Draft) -> list[str | None]:
@@ -101,8 +101,8 @@ class LineRuleFilter:
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules or (self.only_cut_lines and not draft.cut):
             return
-        rules = self._compiled.rules
-        for index, number in self._compiled.core.line_rules(self._keys(document, draft)):
+        rules = self.compiled.rules
+        for index, number in self.compiled.core.line_rules(self._keys(document, draft)):
             rule = rules[number]
             yield Removal(index, None, self.name, rule.id, rule.reason)
 
@@ -119,8 +119,8 @@ class TailRuleFilter:
     name = "tail-rules"
 
     def __init__(self, rules: Sequence[Rule] | CompiledRules) -> None:
-        self._compiled = _compiled(rules)
-        self.rules = self._compiled.of_scope("tail")
+        self.compiled = _as_compiled(rules)
+        self.rules = self.compiled.of_scope("tail")
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules or document.origin == EXTRACT:
@@ -129,11 +129,11 @@ class TailRuleFilter:
             None if gone or key == "" else text
             for text, gone, key in zip(draft.texts, draft.removed, document.keys, strict=True)
         ]
-        found = self._compiled.core.tail_cut(list(document.keys), survivors)
+        found = self.compiled.core.tail_cut(list(document.keys), survivors)
         if found is None:
             return
         start, number, longest_run, after, before, lenient = found
-        rule = self._compiled.rules[number]
+        rule = self.compiled.rules[number]
         cut = TailCut(start, rule, longest_run, after, before, lenient)
         marker = document.keys[start]  # markers are short: keyed
         yield Removal(start, None, self.name, rule.id, f"{rule.reason}: tail marker")

@@ -4,6 +4,7 @@
 //! runs per line or per element of every page lives here, so one implementation serves
 //! cleaning and training alike. `core/python` only converts types.
 
+pub mod chain;
 pub mod dom_features;
 pub mod features;
 pub mod fuzzing;

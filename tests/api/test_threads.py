@@ -29,6 +29,7 @@ def test_eight_threads_give_the_serial_results() -> None:
     cleaner = Cleaner()
     texts = [render("innertext", page["html"]) for page in pages]
     jobs = [("text", text, None) for text in texts]
+    jobs += [("text-chain", text, None) for text in texts]
     jobs += [("html", page["html"], page.get("url")) for page in pages]
     jobs += [("html-rules", page["html"], page.get("url")) for page in pages]
     rules_only = Cleaner(model=None)
@@ -37,6 +38,8 @@ def test_eight_threads_give_the_serial_results() -> None:
         kind, content, url = job
         if kind == "text":
             cleaned = cleaner.explain(content)
+        elif kind == "text-chain":  # `clean` of a text: the core chain, no removals
+            return cleaner.clean(content), ()
         else:
             chosen = cleaner if kind == "html" else rules_only
             cleaned = chosen.explain_html(content, url, backend="fast")
@@ -48,5 +51,5 @@ def test_eight_threads_give_the_serial_results() -> None:
     with ThreadPoolExecutor(THREADS) as pool:
         threaded = list(pool.map(run, shuffled))
     expected = [serial[(k * 7) % len(jobs)] for k in range(len(jobs))] * 4
-    assert len(threaded) == len(expected) == 4 * 3 * len(pages)
+    assert len(threaded) == len(expected) == 4 * 4 * len(pages)
     assert threaded == expected

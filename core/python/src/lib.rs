@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod chain;
 mod dom_features;
 mod features;
 mod html;
@@ -20,5 +21,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     model::register(m)?;
     dom_features::register(m)?;
     rules::register(m)?;
+    chain::register(m)?;
     Ok(())
 }

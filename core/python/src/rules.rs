@@ -37,8 +37,8 @@ fn texts<'a>(values: &'a Lines<'_>) -> PyResult<Vec<Option<Cow<'a, str>>>> {
 /// The compiled rules of a set of packs (all scopes), built once and shared by every page
 /// and thread. Rule indices in answers are positions in the list it was built from.
 #[pyclass(module = "cleaner._core", frozen)]
-struct RuleSet {
-    inner: rules::RuleSet,
+pub struct RuleSet {
+    pub inner: rules::RuleSet,
 }
 
 #[pymethods]

@@ -194,16 +194,35 @@ fn check_dense(dense: &[f32], width: usize, needed: usize) -> Result<usize, Mode
 /// Rows that walk a tree together (`TreeStage::logits`).
 const LANES: usize = 8;
 
-/// One node of a tree: a split sends a row left when its value is <= `threshold`; a leaf
-/// (`leaf`) is its own child and carries `value`.
+/// One node of a tree, 16 bytes: a split sends a row to `children[1]` when its value is
+/// above `threshold`, else to `children[0]`. A leaf is its own child both ways, so a walk of
+/// `depth` steps needs no test for leaves (its threshold is +inf: no value is above it).
+/// The threshold is float32: the largest float32 not above training's float64 threshold,
+/// which sends every float32 value the way the float64 comparison numpy made would.
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    threshold: f64,
-    feature: usize,
-    left: usize,
-    right: usize,
-    value: f32,
-    leaf: bool,
+    threshold: f32,
+    feature: u32,
+    children: [u32; 2],
+}
+
+/// The largest float32 that is not above `t` (`x > t` and `x > below(t)` agree for every
+/// float32 `x`: no float32 lies between the two).
+fn below(t: f64) -> f32 {
+    let near = t as f32;
+    if f64::from(near) <= t || near.is_nan() {
+        return near;
+    }
+    // One step down: `near` is above `t`, so it is not -inf and not the smallest value.
+    let bits = near.to_bits();
+    let step = if near > 0.0 {
+        bits - 1
+    } else if near == 0.0 {
+        0x8000_0001 // -0.0 and 0.0 are above t < 0: the negative value nearest zero
+    } else {
+        bits + 1
+    };
+    f32::from_bits(step)
 }
 
 /// Boosted trees as flat arrays (`cleaner.models.trees.TreeStage`): the logit is the bias
@@ -211,7 +230,8 @@ struct Node {
 #[derive(Debug, Clone)]
 pub struct TreeStage {
     nodes: Vec<Node>,
-    roots: Vec<usize>,
+    values: Vec<f32>,
+    roots: Vec<u32>,
     depth: usize,
     bias: f64,
     width: usize,
@@ -232,47 +252,55 @@ impl TreeStage {
         if threshold.len() != count || value.len() != count || children.len() != 2 * count {
             return fail("tree arrays disagree on the number of nodes");
         }
-        let index = |v: i64, bound: usize, what: &str| -> Result<usize, ModelError> {
+        if u32::try_from(count).is_err() {
+            return fail(format!("{count} tree nodes are more than a model may have"));
+        }
+        let index = |v: i64, bound: usize, what: &str| -> Result<u32, ModelError> {
             match usize::try_from(v) {
-                Ok(v) if v < bound => Ok(v),
+                Ok(at) if at < bound => {
+                    u32::try_from(at).or_else(|_| fail(format!("tree {what} {v} is out of range")))
+                }
                 _ => fail(format!("tree {what} {v} is out of range")),
             }
         };
         let mut nodes = Vec::with_capacity(count);
-        for (at, ((&f, &t), (&v, pair))) in feature
+        let mut width = 0;
+        for (at, ((&f, &t), pair)) in feature
             .iter()
             .zip(&threshold)
-            .zip(value.iter().zip(children.chunks_exact(2)))
+            .zip(children.chunks_exact(2))
             .enumerate()
         {
             let (left, right) = (
                 index(pair[0], count, "child")?,
                 index(pair[1], count, "child")?,
             );
-            let feature = index(f, usize::MAX, "feature")?;
-            let leaf = left == at && right == at;
-            nodes.push(Node {
-                threshold: t,
-                feature,
-                left,
-                right,
-                value: v,
-                leaf,
-            });
+            let leaf = left as usize == at && right as usize == at;
+            let node = if leaf {
+                Node {
+                    threshold: f32::INFINITY,
+                    feature: 0,
+                    children: [left, right],
+                }
+            } else {
+                let feature = index(f, u32::MAX as usize, "feature")?;
+                // Leaves need no column: only splits say how wide a row must be.
+                width = width.max(feature as usize + 1);
+                Node {
+                    threshold: below(t),
+                    feature,
+                    children: [left, right],
+                }
+            };
+            nodes.push(node);
         }
         let roots = roots
             .into_iter()
             .map(|r| index(r, count, "root"))
             .collect::<Result<Vec<_>, _>>()?;
-        // Leaves need no column: only splits say how wide a row must be.
-        let width = nodes
-            .iter()
-            .filter(|n| !n.leaf)
-            .map(|n| n.feature + 1)
-            .max()
-            .unwrap_or(0);
         Ok(TreeStage {
             nodes,
+            values: value,
             roots,
             depth,
             bias,
@@ -280,27 +308,16 @@ impl TreeStage {
         })
     }
 
-    /// The node each of up to `LANES` rows reaches in `depth` steps from `root`, one step of
-    /// every row per round (a leaf stays put, so stopping at one early changes nothing).
-    fn walk_lanes(&self, rows: &[&[f32]], root: usize) -> [Option<&Node>; LANES] {
-        let mut reached: [Option<&Node>; LANES] = [None; LANES];
-        for (slot, _) in reached.iter_mut().zip(rows) {
-            *slot = self.nodes.get(root);
-        }
+    /// The node each of `LANES` rows reaches in `depth` steps from `root`, one step of every
+    /// row per round (a leaf stays put, so walking past one changes nothing). Lanes without
+    /// a row walk the first row again and are ignored.
+    fn walk_lanes(&self, rows: &[&[f32]; LANES], root: u32) -> [u32; LANES] {
+        let mut reached = [root; LANES];
         for _ in 0..self.depth {
             for (slot, row) in reached.iter_mut().zip(rows) {
-                if let Some(node) = *slot {
-                    if !node.leaf {
-                        // The float32 feature against the float64 threshold, as numpy did.
-                        let x = f64::from(row.get(node.feature).copied().unwrap_or(0.0));
-                        let next = if x > node.threshold {
-                            node.right
-                        } else {
-                            node.left
-                        };
-                        *slot = self.nodes.get(next);
-                    }
-                }
+                let node = self.nodes[*slot as usize];
+                let x = row.get(node.feature as usize).copied().unwrap_or(0.0);
+                *slot = node.children[usize::from(x > node.threshold)];
             }
         }
         reached
@@ -313,29 +330,30 @@ impl TreeStage {
     pub fn logits(&self, dense: &[f32], width: usize) -> Result<Logits, ModelError> {
         let rows = check_dense(dense, width, self.width)?;
         let trees = self.roots.len();
+        if trees == 0 {
+            // No trees: every row scores the bias.
+            return Ok(Logits {
+                values: vec![self.bias; rows],
+                wide: true,
+            });
+        }
         let mut leaves = vec![0.0f64; rows * trees];
         let all_rows: Vec<&[f32]> = dense.chunks_exact(width.max(1)).take(rows).collect();
         for (tree, &root) in self.roots.iter().enumerate() {
             for (chunk, lanes) in all_rows.chunks(LANES).enumerate() {
-                let reached = self.walk_lanes(lanes, root);
-                for (lane, node) in reached.iter().take(lanes.len()).enumerate() {
+                let mut group = [lanes[0]; LANES];
+                group[..lanes.len()].copy_from_slice(lanes);
+                let reached = self.walk_lanes(&group, root);
+                for (lane, &node) in reached.iter().take(lanes.len()).enumerate() {
                     let row = chunk * LANES + lane;
-                    if let Some(slot) = leaves.get_mut(row * trees + tree) {
-                        *slot = node.map_or(0.0, |node| f64::from(node.value));
-                    }
+                    leaves[row * trees + tree] = f64::from(self.values[node as usize]);
                 }
             }
         }
         let values = leaves
-            .chunks_exact(trees.max(1))
+            .chunks_exact(trees)
             .map(|row| pairwise_f64(row) + self.bias)
             .collect::<Vec<_>>();
-        // No trees: every row scores the bias.
-        let values = if trees == 0 {
-            vec![self.bias; rows]
-        } else {
-            values
-        };
         Ok(Logits { values, wide: true })
     }
 }
@@ -484,5 +502,44 @@ mod tests {
     fn sigmoid_is_clipped() {
         assert_eq!(sigmoid_f32(0.0), 0.5);
         assert!(sigmoid_f64(1e9) > 0.999_999 && sigmoid_f64(-1e9) > 0.0);
+    }
+}
+
+#[cfg(test)]
+mod threshold_tests {
+    use super::below;
+
+    /// `x > t` (float32 value, float64 threshold, as numpy compared) and `x > below(t)`
+    /// agree on the float32 values around every kind of threshold.
+    #[test]
+    fn float32_thresholds_split_as_float64_ones() {
+        let thresholds = [
+            0.1,
+            -0.1,
+            0.5,
+            1e-40,
+            -1e-40,
+            0.0,
+            -0.0,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            3.4028235677973366e38,
+            f64::from(0.3f32),
+        ];
+        for t in thresholds {
+            let cut = below(t);
+            assert!(f64::from(cut) <= t || t.is_nan(), "{t}: {cut}");
+            let near = if t.is_finite() { t as f32 } else { 0.0 };
+            let mut values = vec![f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.0, -0.0, cut];
+            for step in -3i32..=3 {
+                let bits = near.to_bits() as i64 + i64::from(step);
+                values.push(f32::from_bits(bits.clamp(0, i64::from(u32::MAX)) as u32));
+            }
+            for x in values {
+                assert_eq!(f64::from(x) > t, x > cut, "x {x} against {t} (cut {cut})");
+            }
+        }
     }
 }

@@ -31,6 +31,29 @@ fn line_rules_match_whole_keys_first_rule_wins() {
 }
 
 #[test]
+fn word_boundary_rules_keep_pack_order_across_sets() {
+    // Rules 0 and 3 have a Unicode word boundary and live in a set of their own; the first
+    // matching rule in pack order still wins, on ASCII and non-ASCII keys alike.
+    let rules = set(vec![
+        spec(Scope::Line, r"menü\b.*"),
+        spec(Scope::Line, r"menü .*"),
+        spec(Scope::Line, r"über.*"),
+        spec(Scope::Line, r"\bübersicht"),
+    ]);
+    assert_eq!(rules.line_rule("Menü öffnen"), Some(0));
+    assert_eq!(rules.line_rule("Menüs"), None);
+    assert_eq!(rules.line_rule("Übersicht"), Some(2));
+    assert_eq!(rules.line_rule("übersichtlich"), Some(2));
+    let boundary_last = set(vec![
+        spec(Scope::Line, r"über uns"),
+        spec(Scope::Line, r"\büber\b.*"),
+    ]);
+    assert_eq!(boundary_last.line_rule("Über uns"), Some(0));
+    assert_eq!(boundary_last.line_rule("Über alles"), Some(1));
+    assert_eq!(boundary_last.line_rule("Überall"), None);
+}
+
+#[test]
 fn case_sensitivity_max_chars_and_requires() {
     let mut exact = spec(Scope::Line, "Share");
     exact.case_sensitive = true;

@@ -1,0 +1,177 @@
+//! The default text filters in one pass: line rules, span rules, line rules again on the
+//! lines a cut changed, the tail, then the line model, each seeing what the ones before it
+//! decided, as `cleaner.pipeline.Pipeline` runs them on a text document.
+//!
+//! `Cleaner.clean` of a text runs this when its filters are exactly the default ones
+//! (`cleaner.text.chain`): one call a page instead of one a filter, and no line crosses into
+//! Python. The filters' Python classes stay the composable form (`explain`, DOM blocks,
+//! lists of one's own), and a test holds both to the same output on every page of the
+//! shared data.
+
+use std::borrow::Cow;
+
+use crate::features::{page_features, Languages};
+use crate::lines::{build_output, cut_spans, line_key, split_lines};
+use crate::model::{LineModel, ModelError};
+use crate::rules::RuleSet;
+
+/// The learned filter's part: the line model, the stop lists its features read, the
+/// preset's threshold (float32: numpy compared the float32 probabilities with it in float32)
+/// and the fewest words a page needs to be judged at all.
+#[derive(Debug, Clone)]
+pub struct Judge {
+    pub model: LineModel,
+    pub languages: Languages,
+    pub threshold: f32,
+    pub min_words: i64,
+}
+
+/// A page as the filters leave it: each line's text after span cuts, and whether it goes.
+#[derive(Debug, Clone)]
+pub struct Outcome<'t> {
+    pub texts: Vec<Cow<'t, str>>,
+    pub removed: Vec<bool>,
+}
+
+impl Outcome<'_> {
+    /// The output text (`build_output` of the lines that stay).
+    pub fn output(&self) -> String {
+        build_output(
+            self.texts
+                .iter()
+                .zip(&self.removed)
+                .map(|(text, &gone)| (!gone).then_some(text.as_ref())),
+        )
+    }
+}
+
+/// Run the rules of `rules` and, with `judge`, the line model over `text`.
+pub fn run<'t>(
+    text: &'t str,
+    rules: &RuleSet,
+    judge: Option<&Judge>,
+) -> Result<Outcome<'t>, ModelError> {
+    let lines = split_lines(text);
+    let keys: Vec<Option<String>> = lines.iter().map(|line| line_key(line)).collect();
+    let mut removed: Vec<bool> = keys
+        .iter()
+        .map(|key| {
+            key.as_deref()
+                .is_some_and(|key| rules.line_rule(key).is_some())
+        })
+        .collect();
+    let mut texts: Vec<Cow<'t, str>> = lines.iter().map(|&line| Cow::Borrowed(line)).collect();
+    let mut cut = vec![false; lines.len()];
+    for (index, line) in lines.iter().enumerate() {
+        if removed[index] {
+            continue;
+        }
+        let spans = rules.line_spans(line);
+        if spans.is_empty() {
+            continue;
+        }
+        let holes: Vec<(usize, usize)> =
+            spans.iter().map(|&(start, end, _)| (start, end)).collect();
+        let (left, _) = cut_spans(line, &holes);
+        cut[index] = true;
+        // A cut line is judged again whole, by the text it was cut to.
+        removed[index] =
+            left.is_empty() || line_key(&left).is_some_and(|key| rules.line_rule(&key).is_some());
+        texts[index] = Cow::Owned(left);
+    }
+    cut_tail(rules, &keys, &texts, &mut removed);
+    if let Some(judge) = judge {
+        let page = page_features(
+            &texts,
+            &removed,
+            &cut,
+            &judge.languages,
+            judge.model.uses_words(),
+        );
+        let (rows, _, probability) = judge.model.judge(page, judge.min_words)?;
+        // No probabilities: too few words, and the model abstains.
+        for (&line, &score) in rows.iter().zip(&probability) {
+            if score < judge.threshold {
+                removed[line] = true;
+            }
+        }
+    }
+    Ok(Outcome { texts, removed })
+}
+
+/// The tail rules: when a marker starts a tail the guard lets go, it and every line after it
+/// that would still be output go. Survivors are the lines not removed and not blank.
+fn cut_tail(
+    rules: &RuleSet,
+    keys: &[Option<String>],
+    texts: &[Cow<'_, str>],
+    removed: &mut [bool],
+) {
+    let survivors: Vec<Option<&str>> = texts
+        .iter()
+        .zip(keys)
+        .zip(removed.iter())
+        .map(|((text, key), &gone)| (!gone && key.as_deref() != Some("")).then_some(text.as_ref()))
+        .collect();
+    let keys: Vec<Option<&str>> = keys.iter().map(Option::as_deref).collect();
+    let Some(tail) = rules.tail_cut(&keys, &survivors) else {
+        return;
+    };
+    removed[tail.start] = true;
+    for (index, survivor) in survivors.iter().enumerate().skip(tail.start + 1) {
+        if survivor.is_some() {
+            removed[index] = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run;
+    use crate::rules::{RuleSet, RuleSpec, Scope};
+
+    fn spec(scope: Scope, pattern: &str) -> RuleSpec {
+        RuleSpec {
+            scope,
+            pattern: pattern.into(),
+            case_sensitive: false,
+            max_chars: 120,
+            triggers: Vec::new(),
+            lenient: false,
+            requires: Vec::new(),
+        }
+    }
+
+    /// Every rule step in its place: a label line goes whole, a span is cut out of prose, a
+    /// line that a cut leaves as a label goes whole, and the tail goes from its marker on.
+    #[test]
+    fn rules_run_in_the_pipelines_order() {
+        let mut span = spec(Scope::Span, r"\s?ADVERTISEMENT");
+        span.case_sensitive = true;
+        let rules = RuleSet::new(&[
+            spec(Scope::Line, "share"),
+            span,
+            spec(Scope::Tail, "more in .+"),
+        ])
+        .unwrap();
+        let prose = "The council voted on the budget after a long debate on Tuesday night.";
+        let mut page = vec![
+            "Share",
+            "The mayor spoke first. ADVERTISEMENT",
+            "Share ADVERTISEMENT",
+        ];
+        page.extend([prose; 8]);
+        page.extend(["More in Local News", "A headline", "", "Another one"]);
+        let text = page.join("\n");
+        let outcome = run(&text, &rules, None).unwrap();
+        let mut expected = vec!["The mayor spoke first."];
+        expected.extend([prose; 8]);
+        assert_eq!(outcome.output(), expected.join("\n"));
+        assert_eq!(outcome.removed[..3], [true, false, true]);
+        assert!(outcome.removed[11..]
+            .iter()
+            .enumerate()
+            .all(|(k, &gone)| gone || k == 2));
+        assert_eq!(run("", &rules, None).unwrap().output(), "");
+    }
+}

@@ -1,0 +1,157 @@
+"""`clean` of a text runs the default filters in one core call (`cleaner.filters.chain`);
+`explain` runs them one by one. Both must give the same text on every input: the fixtures,
+the bundled pages in both renderings, generated documents, and (with ../shared/data) pages of
+every shared dataset. Cleaners whose filters are not the default ones get no chain."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner
+from cleaner.filters.chain import text_chain
+from cleaner.filters.learned import LearnedFilter, ModelFilter
+from cleaner.packs.text_pack import builtin_packs
+from cleaner.training.datasets import dataset_names, default_data_dir, rendered_pages
+from cleaner.training.render import render
+from tests.conftest import FIXTURES
+
+PAGES = Path(__file__).resolve().parents[1] / "quality" / "data" / "pages.jsonl.gz"
+SHARED_PAGES_PER_DATASET = 40
+
+DEFAULT = Cleaner()
+RULES_ONLY = Cleaner(model=None)
+# Another preset (another threshold) and a pack left out: the chain follows the config.
+STRICT = Cleaner(preset="precision", disabled_rules=["comments"])
+CLEANERS = {"default": DEFAULT, "rules-only": RULES_ONLY, "strict": STRICT}
+
+
+def _same(cleaner: Cleaner, text: str) -> None:
+    assert cleaner.chain is not None
+    assert cleaner.clean(text) == cleaner.explain(text).text
+
+
+def test_default_configurations_have_a_chain() -> None:
+    for cleaner in CLEANERS.values():
+        assert cleaner.chain is not None
+    assert text_chain(DEFAULT.default_filters()) is not None
+
+
+class _Nothing:
+    name = "nothing"
+
+    def propose(self, document, draft):
+        return ()
+
+
+def test_other_filter_lists_run_the_pipeline() -> None:
+    filters = DEFAULT.default_filters()
+    learned = next(step for step in filters if isinstance(step, LearnedFilter))
+    spared = LearnedFilter(learned.model, "balanced")
+    spared.on_text = ModelFilter(learned.model, "balanced", spare_best=0.1)
+    others = {
+        "one of one's own": [*filters, _Nothing()],
+        "reordered": [filters[0], filters[2], filters[1], *filters[3:]],
+        "a rule filter missing": [step for step in filters if step.name != "tail-rules"],
+        "the model spares lines": [spared if step is learned else step for step in filters],
+        "model only": [learned],
+    }
+    for name, steps in others.items():
+        assert text_chain(steps) is None, name
+        cleaner = Cleaner(filters=steps)
+        assert cleaner.chain is None, name
+    text = "Budget passes\nADVERTISEMENT\nThe council voted 5-2."
+    assert Cleaner(filters=[*filters, _Nothing()]).clean(text) == DEFAULT.clean(text)
+
+
+def test_a_profile_runs_the_pipeline(tmp_path: Path) -> None:
+    from cleaner.profiles.learn import learn
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(6):
+        text = f"Site Name\nStory {n} is about the river.\nAll rights reserved."
+        (pages / f"{n}.txt").write_text(text, encoding="utf-8")
+    profile = tmp_path / "site.profile"
+    learn([pages], jobs=1).profile.write(profile)
+    assert Cleaner(profile=profile).chain is None
+
+
+def test_not_text_is_refused_as_before() -> None:
+    with pytest.raises(TypeError, match="decode bytes first"):
+        DEFAULT.clean(b"bytes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(CLEANERS))
+def test_fixtures_give_the_same_text(name: str) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))]
+    assert len(texts) > 50
+    for text in texts:
+        _same(CLEANERS[name], text)
+
+
+@pytest.mark.parametrize("renderer", ["innertext", "soup"])
+def test_bundled_pages_give_the_same_text(renderer: str) -> None:
+    with gzip.open(PAGES, "rt", encoding="utf-8") as rows:
+        pages = [json.loads(row) for row in rows]
+    for page in pages:
+        text = render(renderer, page["html"])
+        for cleaner in CLEANERS.values():
+            _same(cleaner, text)
+
+
+KNOWN = sorted(
+    {example for pack in builtin_packs() for rule in pack.rules for example in rule.examples}
+)
+PROSE = [
+    "The council voted 5-2 on Tuesday to fund the new bridge after a long debate.",
+    "Residents on both banks said the crossing would cut their commute by half an hour, and "
+    "the mayor promised that work would start before the end of the year.",
+    "Der Gemeinderat hat am Dienstag mit fünf zu zwei Stimmen die neue Brücke beschlossen.",
+    "市议会周二以五比二的投票结果批准了新桥的资金。",
+    "Short line",
+    "",
+    "   ",
+]
+line = st.one_of(
+    st.sampled_from(KNOWN),
+    st.sampled_from(PROSE),
+    st.text(max_size=60),
+    st.builds(
+        lambda a, b, c: f"{a} {b} {c}",
+        st.sampled_from(PROSE),
+        st.sampled_from(KNOWN),
+        st.sampled_from(PROSE),
+    ),
+)
+documents = st.tuples(
+    st.lists(line, max_size=60), st.sampled_from(["\n", "\r\n", "\u2028", "\x85"])
+).map(lambda parts: parts[1].join(parts[0]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_generated_documents_give_the_same_text(text: str) -> None:
+    for cleaner in CLEANERS.values():
+        _same(cleaner, text)
+
+
+def _shared() -> list[str]:
+    directory = default_data_dir()
+    return dataset_names(directory) if directory.is_dir() else []
+
+
+@pytest.mark.skipif(
+    not _shared(), reason="shared data not found (set CLEANER_DATA_DIR to compare on its pages)"
+)
+@pytest.mark.parametrize("renderer", ["innertext", "soup"])
+def test_shared_pages_give_the_same_text(renderer: str) -> None:
+    for name in _shared():
+        for page in rendered_pages(name, renderer, limit=SHARED_PAGES_PER_DATASET):
+            for cleaner in (DEFAULT, RULES_ONLY):
+                _same(cleaner, page.text)

@@ -215,6 +215,19 @@ pub fn has_unspaced(text: &str) -> bool {
     text.chars().any(|c| c >= '\u{2e80}') && UNSPACED.is_match(text)
 }
 
+/// Runs of digits (`\\d+` matches): a byte scan on ASCII text, the regex on the rest.
+fn digit_runs(text: &str) -> usize {
+    if !text.is_ascii() {
+        return DIGITS.find_iter(text).count();
+    }
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, byte)| byte.is_ascii_digit() && (at == 0 || !bytes[at - 1].is_ascii_digit()))
+        .count()
+}
+
 /// Bucket of a hashed word feature key ("first:word"): crc32 of its UTF-8, as zlib computes it.
 pub fn bucket(key: &str) -> i64 {
     i64::from(crc32(key.as_bytes()) % HASH_BUCKETS)
@@ -230,13 +243,12 @@ fn shape_row(
     repeated: bool,
 ) -> [f32; N_LINE] {
     let n_chars = text.chars().count() as f32;
-    let words: Vec<&str> = pystr::split(text).collect();
     let n_words = word_count(text) as f32;
     let stop = stops.map_or(0, |stops| {
         lower_words.iter().filter(|w| stops.contains(**w)).count()
     });
-    let titled = words.iter().filter(|w| pystr::is_title(w)).count() as f32;
-    let digits = DIGITS.find_iter(text).count() as f32;
+    let titled = pystr::split(text).filter(|w| pystr::is_title(w)).count() as f32;
+    let digits = digit_runs(text) as f32;
     let commas = text.matches(',').count() as f32;
     let first = text.chars().next().unwrap_or(' ');
     let last = text.chars().next_back().unwrap_or(' ');
@@ -335,8 +347,9 @@ pub fn shift<T: Copy>(column: &[T], offset: isize, fill: T) -> Vec<T> {
         .collect()
 }
 
-/// Neighbour, window, position and page columns from the shape rows (`context_columns`).
-fn context_rows(base: &[[f32; N_LINE]]) -> Vec<Vec<f32>> {
+/// Each row's shape followed by its neighbour, window, position and page columns
+/// (`context_columns`), appended to `dense` row after row.
+fn extend_rows(dense: &mut Vec<f32>, base: &[[f32; N_LINE]]) {
     let n = base.len();
     let col = |index: usize| -> Vec<f32> { base.iter().map(|row| row[index]).collect() };
     let prose = col(PROSE);
@@ -352,14 +365,13 @@ fn context_rows(base: &[[f32; N_LINE]]) -> Vec<Vec<f32>> {
         mean(&col(STOP_RATIO)),
         mean(&prose),
     ];
-    let neighbour_columns: Vec<Vec<f32>> = NEIGHBOUR_OFFSETS
+    let neighbours: Vec<(isize, usize)> = NEIGHBOUR_OFFSETS
         .iter()
         .flat_map(|&offset| {
             NEIGHBOUR_FEATURES
                 .iter()
                 .map(move |name| (offset, column_index(name)))
         })
-        .map(|(offset, index)| shift(&col(index), offset, 0.0))
         .collect();
     let windows: Vec<Vec<f64>> = PROSE_WINDOWS
         .iter()
@@ -370,15 +382,21 @@ fn context_rows(base: &[[f32; N_LINE]]) -> Vec<Vec<f32>> {
     let last = n.saturating_sub(1).max(1) as f32;
     let mut words_before = 0.0f32;
     let mut prose_before = 0.0f32;
-    let mut rows = Vec::with_capacity(n);
-    for i in 0..n {
+    dense.reserve(n * N_FEATURES);
+    for (i, shape) in base.iter().enumerate() {
         let index = i as f32;
         // numpy: (cumsum(words) - words) / total, the cumulative sum in float32.
         let words_cum = words_before + words[i];
         let prose_cum = prose_before + prose_words[i];
-        let mut row: Vec<f32> = neighbour_columns.iter().map(|column| column[i]).collect();
-        row.extend(windows.iter().map(|window| window[i] as f32));
-        row.extend([
+        dense.extend_from_slice(shape);
+        // A neighbour beyond the page reads 0 (`shift` with fill 0).
+        dense.extend(neighbours.iter().map(|&(offset, column)| {
+            i.checked_add_signed(offset)
+                .and_then(|j| base.get(j))
+                .map_or(0.0, |row| row[column])
+        }));
+        dense.extend(windows.iter().map(|window| window[i] as f32));
+        dense.extend([
             index / last,
             log1p_f32(index),
             log1p_f32(n.saturating_sub(1) as f32 - index),
@@ -387,12 +405,10 @@ fn context_rows(base: &[[f32; N_LINE]]) -> Vec<Vec<f32>> {
             log1p_f32(to_before[i]),
             log1p_f32(to_after[i]),
         ]);
-        row.extend(page);
-        rows.push(row);
+        dense.extend(page);
         words_before = words_cum;
         prose_before = prose_cum;
     }
-    rows
 }
 
 /// Features of every line that will be output (non-blank, not removed), as
@@ -443,11 +459,8 @@ pub fn page_features<S: AsRef<str>>(
     } else {
         (Vec::new(), Vec::new())
     };
-    let mut dense = Vec::with_capacity(base.len() * N_FEATURES);
-    for (shape, context) in base.iter().zip(context_rows(&base)) {
-        dense.extend_from_slice(shape);
-        dense.extend(context);
-    }
+    let mut dense = Vec::new();
+    extend_rows(&mut dense, &base);
     PageFeatures {
         lines,
         dense,

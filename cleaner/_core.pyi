@@ -136,3 +136,12 @@ class TextChain:
         min_words: int | None = None,
     ) -> None: ...
     def clean(self, text: str) -> str: ...
+    def run(
+        self, text: str
+    ) -> tuple[
+        str,
+        list[tuple[int, str, int, int, int, float]],
+        tuple[int, int, int, int, int, bool] | None,
+    ]: ...
+
+CHAIN_STEPS: list[str]

@@ -1,12 +1,13 @@
-"""The default filters of a text in one core call: what `Cleaner.clean` runs on text.
+"""The default filters of a text in one core call: what `Cleaner.clean` and `explain` run.
 
 `Pipeline.run` calls each filter in turn, and each crosses into the core with every line of
-the page and comes back with Removals; `clean` wants none of those, only the text. When a
-pipeline's filters are the default ones (`Cleaner.default_filters` without a profile, or
-the rule filters alone), `core/src/chain.rs` runs the same steps in the same order in one
-call and returns the output: no line, key or Removal is made in Python. `explain` keeps the
-filters (it returns the Removals), and `tests/filters/test_chain.py` holds `clean` and
-`explain(...).text` to the same text on every page of the shared data and the fixtures.
+the page and comes back with Removals. When a pipeline's filters are the default ones
+(`Cleaner.default_filters` without a profile, or the rule filters alone), `core/src/chain.rs`
+runs the same steps in the same order in one call: `clean` gets the output text and nothing
+else is made in Python; `explain` gets the removals as compact rows, and the filters
+themselves write each Removal from them (their reasons are written in one place).
+`tests/filters/test_chain.py` holds the chain to `Pipeline.run` of the same filters (text
+and every Removal) on the fixtures, generated documents and pages of every shared dataset.
 
 A list that differs in any way (a filter of one's own, another order, the profile filter,
 a model filter with other settings) gets no chain, and `clean` runs the pipeline.
@@ -15,22 +16,70 @@ a model filter with other settings) gets no chain, and `clean` runs the pipeline
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cleaner._core as _core
+from cleaner.document import Cleaned, Document
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.headline import HeadlineFilter
 from cleaner.filters.learned import MIN_PAGE_WORDS, LearnedFilter, ModelFilter
-from cleaner.filters.rules import CompiledRules, LineRuleFilter, SpanRuleFilter, TailRuleFilter
-from cleaner.pipeline import Filter
+from cleaner.filters.rules import LineRuleFilter, SpanRuleFilter, TailRuleFilter
+from cleaner.pipeline import Filter, in_line_order
 from cleaner.text.features import featurizer
 
 # Filters that never act on a text document (DOM blocks only): the chain may skip them.
 _DOM_ONLY = (DomRuleFilter, HeadlineFilter)
 
 
-def _rule_steps(steps: Sequence[Filter]) -> CompiledRules | None:
-    """The compiled rules when `steps` are the four rule filters of `rule_filters`, in
-    order, over one set of rules; else None."""
+@dataclass(frozen=True)
+class TextChain:
+    """The default filters of a text in one core call (`core`), and the filters themselves,
+    which write the Removals of `explain` from the core's answers exactly as they would
+    have proposed them."""
+
+    core: _core.TextChain
+    lines: LineRuleFilter
+    spans: SpanRuleFilter
+    cut_lines: LineRuleFilter
+    tail: TailRuleFilter
+    model: ModelFilter | None
+
+    def clean(self, text: str) -> str:
+        """What `Pipeline.run` of the filters outputs for `text`."""
+        return self.core.clean(text)
+
+    def explain(self, text: str) -> Cleaned:
+        """What `Pipeline.run` of the filters returns for `text`: the text, every Removal
+        in line order, the Document."""
+        output, decisions, tail = self.core.run(text)
+        document = Document.from_text(text)
+        marker = after = None
+        if tail is not None:
+            marker, after = self.tail.removals(tail, document)
+        model = self.model.removals() if self.model is not None else None
+        removals = []
+        for line, step, rule, start, end, score in decisions:
+            if step == "line":
+                removals.append(self.lines.removal(line, rule))
+            elif step == "span":
+                removals.append(self.spans.removal(line, start, end, rule))
+            elif step == "cut-line":
+                removals.append(self.cut_lines.removal(line, rule))
+            elif step == "tail-marker" and marker is not None:
+                removals.append(marker(line))
+            elif step == "tail" and after is not None:
+                removals.append(after(line))
+            elif step == "model" and model is not None:
+                removals.append(model(line, score))
+            else:
+                raise RuntimeError(f"the core chain answered an unknown step {step!r}")
+        return Cleaned(output, tuple(in_line_order(removals)), document)
+
+
+def _rule_steps(
+    steps: Sequence[Filter],
+) -> tuple[LineRuleFilter, SpanRuleFilter, LineRuleFilter, TailRuleFilter] | None:
+    """The four rule filters of `rule_filters`, in order, over one set of rules; else None."""
     if len(steps) != 4:
         return None
     line, span, cut_lines, tail = steps
@@ -44,7 +93,9 @@ def _rule_steps(steps: Sequence[Filter]) -> CompiledRules | None:
     ):
         return None
     shared = (span.compiled, cut_lines.compiled, tail.compiled)
-    return line.compiled if all(other is line.compiled for other in shared) else None
+    if not all(other is line.compiled for other in shared):
+        return None
+    return line, span, cut_lines, tail
 
 
 def _plain_text_model(step: Filter) -> ModelFilter | None:
@@ -62,23 +113,25 @@ def _plain_text_model(step: Filter) -> ModelFilter | None:
     return model if default else None
 
 
-def text_chain(filters: Sequence[Filter]) -> _core.TextChain | None:
-    """The core chain that outputs what `Pipeline(filters).run` outputs for any text
-    document, or None when `filters` are not (up to DOM-only filters) the rule filters
-    optionally followed by the learned filter."""
+def text_chain(filters: Sequence[Filter]) -> TextChain | None:
+    """The chain that returns what `Pipeline(filters).run` returns for any text document,
+    or None when `filters` are not (up to DOM-only filters) the rule filters optionally
+    followed by the learned filter."""
     steps = [step for step in filters if type(step) not in _DOM_ONLY]
-    learned = steps[4:]
     rules = _rule_steps(steps[:4])
+    learned = steps[4:]
     if rules is None or len(learned) > 1:
         return None
-    if not learned:
-        return _core.TextChain(rules.core)
-    model = _plain_text_model(learned[0])
-    if model is None:
+    model = _plain_text_model(learned[0]) if learned else None
+    if learned and model is None:
         return None
-    return _core.TextChain(
-        rules.core, model.model.core, featurizer(), model.threshold, MIN_PAGE_WORDS
+    core_rules = rules[0].compiled.core
+    if model is None:
+        return TextChain(_core.TextChain(core_rules), *rules, None)
+    core = _core.TextChain(
+        core_rules, model.model.core, featurizer(), model.threshold, MIN_PAGE_WORDS
     )
+    return TextChain(core, *rules, model)
 
 
-__all__ = ["text_chain"]
+__all__ = ["TextChain", "text_chain"]

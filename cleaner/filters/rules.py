@@ -11,7 +11,7 @@ tails, whose guard reads the lines that survive the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import cleaner._core as _core
 from cleaner.document import EXTRACT, Document, Removal
@@ -26,6 +26,9 @@ TAIL_MARKER_MAX_WORDS = 8
 # Span cuts repeat until nothing matches, so that "Sponsored Sponsored Content Content" does
 # not leave a new match behind; each round removes text, and this caps pathological input.
 SPAN_MAX_ROUNDS = 8
+# Where a tail starts, as the core answers: (line, rule index, longest prose run after it,
+# prose words after, prose words before, lenient).
+CoreTailCut = tuple[int, int, int, int, int, bool]
 
 
 class CompiledRules:
@@ -59,13 +62,16 @@ class SpanRuleFilter:
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules:
             return
-        rules = self.compiled.rules
         lines = [
             None if gone else line for line, gone in zip(document.lines, draft.removed, strict=True)
         ]
         for index, start, end, number in self.compiled.core.span_cuts(lines):
-            rule = rules[number]
-            yield Removal(index, (start, end), self.name, rule.id, rule.reason)
+            yield self.removal(index, start, end, number)
+
+    def removal(self, index: int, start: int, end: int, number: int) -> Removal:
+        """The removal of characters `start:end` of line `index` by rule `number`."""
+        rule = self.compiled.rules[number]
+        return Removal(index, (start, end), self.name, rule.id, rule.reason)
 
 
 class LineRuleFilter:
@@ -101,10 +107,13 @@ class LineRuleFilter:
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         if not self.rules or (self.only_cut_lines and not draft.cut):
             return
-        rules = self.compiled.rules
         for index, number in self.compiled.core.line_rules(self._keys(document, draft)):
-            rule = rules[number]
-            yield Removal(index, None, self.name, rule.id, rule.reason)
+            yield self.removal(index, number)
+
+    def removal(self, index: int, number: int) -> Removal:
+        """The removal of line `index` by rule `number`."""
+        rule = self.compiled.rules[number]
+        return Removal(index, None, self.name, rule.id, rule.reason)
 
 
 class TailRuleFilter:
@@ -132,15 +141,27 @@ class TailRuleFilter:
         found = self.compiled.core.tail_cut(list(document.keys), survivors)
         if found is None:
             return
+        marker, after = self.removals(found, document)
+        yield marker(found[0])
+        for index in range(found[0] + 1, len(document.lines)):
+            if survivors[index] is not None:
+                yield after(index)
+
+    def removals(
+        self, found: CoreTailCut, document: Document
+    ) -> tuple[Callable[[int], Removal], Callable[[int], Removal]]:
+        """For a tail the core found (`RuleSet.tail_cut`): the removal of its marker line and
+        of a line after it, each given the line's index."""
         start, number, longest_run, after, before, lenient = found
         rule = self.compiled.rules[number]
         cut = TailCut(start, rule, longest_run, after, before, lenient)
         marker = document.keys[start]  # markers are short: keyed
-        yield Removal(start, None, self.name, rule.id, f"{rule.reason}: tail marker")
         reason = f"{rule.reason}: after tail marker '{marker}' ({cut.describe()})"
-        for index in range(start + 1, len(document.lines)):
-            if survivors[index] is not None:
-                yield Removal(index, None, self.name, rule.id, reason)
+        marked = f"{rule.reason}: tail marker"
+        return (
+            lambda index: Removal(index, None, self.name, rule.id, marked),
+            lambda index: Removal(index, None, self.name, rule.id, reason),
+        )
 
 
 def rule_filters(packs: Iterable[RulePack]) -> list[Filter]:

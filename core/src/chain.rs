@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use crate::features::{page_features, Languages};
 use crate::lines::{build_output, cut_spans, line_key, split_lines};
 use crate::model::{LineModel, ModelError};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, TailCut};
 
 /// The learned filter's part: the line model, the stop lists its features read, the
 /// preset's threshold (float32: numpy compared the float32 probabilities with it in float32)
@@ -26,11 +26,56 @@ pub struct Judge {
     pub min_words: i64,
 }
 
-/// A page as the filters leave it: each line's text after span cuts, and whether it goes.
+/// Which filter step removed a line or span (`Decision::step`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A line rule judged the line whole.
+    Line,
+    /// A span rule cut `span` out of the line.
+    Span,
+    /// A line rule judged a line whole again after its cuts.
+    CutLine,
+    /// The line is the tail's marker.
+    TailMarker,
+    /// The line comes after the tail's marker.
+    Tail,
+    /// The line model scored the line below the threshold.
+    Model,
+}
+
+/// One removal as the pipeline records it: the line, the step, the rule (an index into the
+/// rule specs; none for the model), the cut span (character offsets; span steps only) and
+/// the model's content probability (model steps only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision {
+    pub line: usize,
+    pub step: Step,
+    pub rule: Option<usize>,
+    pub span: Option<(usize, usize)>,
+    pub score: Option<f32>,
+}
+
+impl Decision {
+    fn rule(line: usize, step: Step, rule: usize) -> Self {
+        Decision {
+            line,
+            step,
+            rule: Some(rule),
+            span: None,
+            score: None,
+        }
+    }
+}
+
+/// A page as the filters leave it: each line's text after span cuts, whether it goes, every
+/// removal in the order the pipeline's filters propose them (`Pipeline.run` sorts them into
+/// line order), and the tail the tail rules cut, if any.
 #[derive(Debug, Clone)]
 pub struct Outcome<'t> {
     pub texts: Vec<Cow<'t, str>>,
     pub removed: Vec<bool>,
+    pub decisions: Vec<Decision>,
+    pub tail: Option<TailCut<usize>>,
 }
 
 impl Outcome<'_> {
@@ -53,15 +98,17 @@ pub fn run<'t>(
 ) -> Result<Outcome<'t>, ModelError> {
     let lines = split_lines(text);
     let keys: Vec<Option<String>> = lines.iter().map(|line| line_key(line)).collect();
-    let mut removed: Vec<bool> = keys
-        .iter()
-        .map(|key| {
-            key.as_deref()
-                .is_some_and(|key| rules.line_rule(key).is_some())
-        })
-        .collect();
+    let mut removed = vec![false; lines.len()];
+    let mut decisions = Vec::new();
+    for (index, key) in keys.iter().enumerate() {
+        if let Some(rule) = key.as_deref().and_then(|key| rules.line_rule(key)) {
+            removed[index] = true;
+            decisions.push(Decision::rule(index, Step::Line, rule));
+        }
+    }
     let mut texts: Vec<Cow<'t, str>> = lines.iter().map(|&line| Cow::Borrowed(line)).collect();
     let mut cut = vec![false; lines.len()];
+    let mut again = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         if removed[index] {
             continue;
@@ -72,14 +119,26 @@ pub fn run<'t>(
         }
         let holes: Vec<(usize, usize)> =
             spans.iter().map(|&(start, end, _)| (start, end)).collect();
+        decisions.extend(spans.iter().map(|&(start, end, rule)| Decision {
+            line: index,
+            step: Step::Span,
+            rule: Some(rule),
+            span: Some((start, end)),
+            score: None,
+        }));
         let (left, _) = cut_spans(line, &holes);
         cut[index] = true;
         // A cut line is judged again whole, by the text it was cut to.
-        removed[index] =
-            left.is_empty() || line_key(&left).is_some_and(|key| rules.line_rule(&key).is_some());
+        if left.is_empty() {
+            removed[index] = true;
+        } else if let Some(rule) = line_key(&left).and_then(|key| rules.line_rule(&key)) {
+            removed[index] = true;
+            again.push(Decision::rule(index, Step::CutLine, rule));
+        }
         texts[index] = Cow::Owned(left);
     }
-    cut_tail(rules, &keys, &texts, &mut removed);
+    decisions.append(&mut again);
+    let tail = cut_tail(rules, &keys, &texts, &mut removed, &mut decisions);
     if let Some(judge) = judge {
         let page = page_features(
             &texts,
@@ -93,10 +152,22 @@ pub fn run<'t>(
         for (&line, &score) in rows.iter().zip(&probability) {
             if score < judge.threshold {
                 removed[line] = true;
+                decisions.push(Decision {
+                    line,
+                    step: Step::Model,
+                    rule: None,
+                    span: None,
+                    score: Some(score),
+                });
             }
         }
     }
-    Ok(Outcome { texts, removed })
+    Ok(Outcome {
+        texts,
+        removed,
+        decisions,
+        tail,
+    })
 }
 
 /// The tail rules: when a marker starts a tail the guard lets go, it and every line after it
@@ -106,23 +177,32 @@ fn cut_tail(
     keys: &[Option<String>],
     texts: &[Cow<'_, str>],
     removed: &mut [bool],
-) {
-    let survivors: Vec<Option<&str>> = texts
+    decisions: &mut Vec<Decision>,
+) -> Option<TailCut<usize>> {
+    let survivors: Vec<bool> = keys
         .iter()
-        .zip(keys)
         .zip(removed.iter())
-        .map(|((text, key), &gone)| (!gone && key.as_deref() != Some("")).then_some(text.as_ref()))
+        .map(|(key, &gone)| !gone && key.as_deref() != Some(""))
+        .collect();
+    let lines: Vec<Option<&str>> = texts
+        .iter()
+        .zip(&survivors)
+        .map(|(text, &survives)| survives.then_some(text.as_ref()))
         .collect();
     let keys: Vec<Option<&str>> = keys.iter().map(Option::as_deref).collect();
-    let Some(tail) = rules.tail_cut(&keys, &survivors) else {
-        return;
-    };
-    removed[tail.start] = true;
-    for (index, survivor) in survivors.iter().enumerate().skip(tail.start + 1) {
-        if survivor.is_some() {
+    let tail = rules.tail_cut(&keys, &lines)?;
+    // A line rule may have dropped the marker already: the first removal of a line wins.
+    if !removed[tail.start] {
+        removed[tail.start] = true;
+        decisions.push(Decision::rule(tail.start, Step::TailMarker, tail.marker));
+    }
+    for (index, &survives) in survivors.iter().enumerate().skip(tail.start + 1) {
+        if survives {
             removed[index] = true;
+            decisions.push(Decision::rule(index, Step::Tail, tail.marker));
         }
     }
+    Some(tail)
 }
 
 #[cfg(test)]

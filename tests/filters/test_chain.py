@@ -1,7 +1,8 @@
-"""`clean` of a text runs the default filters in one core call (`cleaner.filters.chain`);
-`explain` runs them one by one. Both must give the same text on every input: the fixtures,
-the bundled pages in both renderings, generated documents, and (with ../shared/data) pages of
-every shared dataset. Cleaners whose filters are not the default ones get no chain."""
+"""`clean` and `explain` of a text run the default filters in one core call
+(`cleaner.filters.chain`). The chain must give what `Pipeline.run` of the same filters gives,
+text and every Removal, on every input: the fixtures, the bundled pages in both renderings,
+generated documents, and (with ../shared/data) pages of every shared dataset. Cleaners whose
+filters are not the default ones get no chain."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
+from cleaner.document import Document
 from cleaner.filters.chain import text_chain
 from cleaner.filters.learned import LearnedFilter, ModelFilter
 from cleaner.packs.text_pack import builtin_packs
@@ -32,8 +34,11 @@ CLEANERS = {"default": DEFAULT, "rules-only": RULES_ONLY, "strict": STRICT}
 
 
 def _same(cleaner: Cleaner, text: str) -> None:
+    """The chain's text and Removals are the filters' own, one by one."""
     assert cleaner.chain is not None
-    assert cleaner.clean(text) == cleaner.explain(text).text
+    expected = cleaner.pipeline.run(Document.from_text(text))
+    assert cleaner.chain.explain(text) == expected
+    assert cleaner.clean(text) == expected.text
 
 
 def test_default_configurations_have_a_chain() -> None:

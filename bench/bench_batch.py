@@ -16,9 +16,9 @@ Each record gets a unique first line. It measures:
    1.5x of the smallest corpus's (wait4's ru_maxrss would not do: Linux carries a child's
    peak across exec, so it would count this benchmark's own memory at fork time);
 3. the batch layer's overhead: `run_batch` with one worker in this process against calling
-   `Cleaner.clean` on the same texts already in memory, in CPU time (median of interleaved
-   runs) and in instructions counted by callgrind, which are the same whatever else the
-   machine does (bench_overhead.py); target < 10%.
+   `Cleaner.explain` (what a corpus run calls per document) on the same texts in memory,
+   in CPU time (median of interleaved runs) and in instructions counted by callgrind,
+   which are the same whatever else the machine does (bench_overhead.py); target < 10%.
 
 Wall-clock speed-up needs idle cores: with other sessions busy, Linux's autogroup
 scheduling gives each session a fair share, however many processes it runs. So the table
@@ -292,7 +292,7 @@ def main() -> None:
         speed = measure_speed(work, parse_size(args.speed_size), args.repeat, flags, texts)
         print("control: Cleaner.clean in 1 and 2 processes ...", file=sys.stderr)
         control = measure_control(texts, config, args.repeat)
-        print("overhead: run_batch vs Cleaner.clean ...", file=sys.stderr)
+        print("overhead: run_batch vs Cleaner.explain ...", file=sys.stderr)
         cpu = cpu_overhead(work / "speed", work / "out-batch", args.repeat, config)
         print("overhead: instructions under callgrind (a few minutes) ...", file=sys.stderr)
         instructions = instruction_overhead(work / "speed", work, args.pipeline)

@@ -1,10 +1,12 @@
-"""The batch layer's overhead: what `cleaner clean` costs beyond `Cleaner.clean` itself.
+"""The batch layer's overhead: what `cleaner clean` costs beyond the cleaning it asks for.
 
     python bench/bench_overhead.py CORPUS_DIR [--pipeline rules|default] [--repeat 5]
 
 CORPUS_DIR holds JSONL shards (bench_batch.py generates them and calls this module). Two
 measures of the same thing, `run_batch` with one worker in this process against calling
-`Cleaner.clean` on the same texts already in memory:
+`Cleaner.explain` on the same texts already in memory: what a corpus run calls per document
+(its records, report counts and confidence need the Removals, which `Cleaner.clean` of a
+text no longer makes: `cleaner.filters.chain`), so the difference is the batch layer's:
 
 1. CPU time, median of interleaved runs. Honest but noisy: on a 2-core machine shared with
    other work, caches and clock speed vary by +-10% between runs, so a 7% cost cannot be
@@ -72,11 +74,11 @@ def timed(function: Callable[[], object]) -> float:
 def cpu_overhead(
     source: Path, out: Path, repeat: int, config: CleanerConfig
 ) -> tuple[list[float], list[float]]:
-    """CPU seconds of run_batch (one worker, this process) and of Cleaner.clean on the same
+    """CPU seconds of run_batch (one worker, this process) and of Cleaner.explain on the same
     texts already in memory, one of each per round. One untimed pass first: the Cleaner's
     lookup caches fill on the first documents, and whichever ran first would pay for it."""
     texts = shard_texts(source)
-    clean = cleaner_for(config).clean
+    clean = cleaner_for(config).explain
     direct: list[float] = []
     batch: list[float] = []
     for text in texts:
@@ -94,7 +96,7 @@ def _child(mode: str, source: Path, out: Path, pipeline: str) -> None:
     two ways of cleaning (or neither, for the baseline)."""
     config = config_for(pipeline)
     texts = shard_texts(source)
-    clean = cleaner_for(config).clean
+    clean = cleaner_for(config).explain
     for text in texts[:WARM_UP_DOCUMENTS]:
         clean(text)
     if mode == "direct":

@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -166,8 +167,9 @@ def gunzip_chunks(chunks: Iterable[bytes], damage: list[tuple[str, str]]) -> Ite
 # Characters that never belong in text: C0 controls other than tab and the line breaks
 # (\n, \v, \f, \r split lines), and DEL. A stray one (a NUL from a buggy scraper) is
 # dropped; many of them mean the file is not text at all.
-_CONTROL_CHARS = "".join(chr(c) for c in [*range(0x09), *range(0x0E, 0x20), 0x7F])
-_DROP_CONTROLS = str.maketrans(dict.fromkeys(_CONTROL_CHARS))
+# Found with a compiled character class: `str.translate` with a table looks every character
+# up in a dict and took 40% of a rules-only corpus run's time.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # A document whose characters are more than this share controls or U+FFFD (undecodable
 # bytes) is not text: random bytes decoded as UTF-8 are mostly U+FFFD, as windows-1252 one
 # in nine is a control. Real pages have a handful of either at most.
@@ -178,12 +180,12 @@ NOT_TEXT_MIN_CHARS = 16
 
 def count_controls(text: str) -> int:
     """How many characters of `text` are controls that never belong in text."""
-    return len(text) - len(text.translate(_DROP_CONTROLS))
+    return sum(1 for _ in _CONTROLS.finditer(text))
 
 
 def drop_controls(text: str) -> str:
     """`text` without the controls that never belong in text (NUL, BEL, ESC...)."""
-    return text.translate(_DROP_CONTROLS)
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
 
 
 def not_text_problem(decoded: Decoded) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from cleaner.document import Cleaned
 from cleaner.filters.rules import TailRuleFilter
-from cleaner.text.lines import word_count
+from cleaner.text.lines import word_count, word_counts
 
 # One tail cut taking more than this share of a document's words is suspicious...
 ONE_CUT_SHARE = 0.5
@@ -50,11 +50,13 @@ class Loss:
 def removed_words_by_rule(cleaned: Cleaned) -> Counter[tuple[str, str]]:
     """Words each (filter, rule) removed (a learned filter's rule as `FILTER (scored)`)."""
     lines = cleaned.document.lines
+    texts = [
+        lines[r.line] if r.span is None else lines[r.line][r.span[0] : r.span[1]]
+        for r in cleaned.removals
+    ]
     removed: Counter[tuple[str, str]] = Counter()
-    for removal in cleaned.removals:
-        line = lines[removal.line]
-        text = line if removal.span is None else line[removal.span[0] : removal.span[1]]
-        removed[removal.filter, removal.rule or f"{removal.filter} {SCORED}"] += word_count(text)
+    for removal, words in zip(cleaned.removals, word_counts(texts), strict=True):
+        removed[removal.filter, removal.rule or f"{removal.filter} {SCORED}"] += words
     return removed
 
 

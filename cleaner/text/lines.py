@@ -72,6 +72,11 @@ def word_count(line: str) -> int:
     return _core.word_count(line)
 
 
+def word_counts(lines: Sequence[str]) -> list[int]:
+    """`word_count` of each line, in one core call."""
+    return _core.word_counts(list(lines))
+
+
 def ends_like_sentence(line: str) -> bool:
     """True when the line ends in sentence-final punctuation (closing quotes allowed): prose
     ("...he said.") rather than a headline, label or caption ending in a credit "(AP)"."""

@@ -129,6 +129,13 @@ fn word_count(line: &Bound<'_, PyString>) -> PyResult<usize> {
     Ok(features::word_count(&py_text(line)?))
 }
 
+/// `word_count` of each text, in one call (a corpus run counts the words of every removal).
+#[pyfunction]
+fn word_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<usize>> {
+    let texts = utf8(&texts)?;
+    Ok(py.detach(|| texts.iter().map(|text| features::word_count(text)).collect()))
+}
+
 /// Whether `text` has a Chinese or Japanese character.
 #[pyfunction]
 fn has_unspaced(text: &Bound<'_, PyString>) -> PyResult<bool> {
@@ -137,6 +144,7 @@ fn has_unspaced(text: &Bound<'_, PyString>) -> PyResult<bool> {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(word_count, m)?)?;
+    m.add_function(wrap_pyfunction!(word_counts, m)?)?;
     m.add_function(wrap_pyfunction!(has_unspaced, m)?)?;
     m.add_class::<Featurizer>()?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;

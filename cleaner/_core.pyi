@@ -146,3 +146,31 @@ class TextChain:
     ]: ...
 
 CHAIN_STEPS: list[str]
+
+class PageChain:
+    def __init__(
+        self,
+        rules: RuleSet,
+        dom_rules: DomRuleIndex | None = None,
+        model: CoreModel | None = None,
+        featurizer: Featurizer | None = None,
+        threshold: float | None = None,
+        min_words: int | None = None,
+        spare_best: float | None = None,
+    ) -> None: ...
+    def clean(self, page: str, titles: list[str]) -> str: ...
+    def run(
+        self, page: str, titles: list[str]
+    ) -> tuple[
+        str,
+        list[_BlockTuple],
+        list[tuple[int, str, int, int, int, float]],
+        tuple[int, int, int, int, int, bool] | None,
+    ]: ...
+
+def headline_line(
+    titles: list[str], headings: list[bool], texts: list[str], removed: list[bool]
+) -> int | None: ...
+def paragraph_breaks(
+    blocks: list[tuple[tuple[str, ...], tuple[int, ...], bool, bool]], kept: list[bool]
+) -> list[bool]: ...

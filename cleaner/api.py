@@ -22,7 +22,7 @@ from cleaner.config import (
     resolve_config,
 )
 from cleaner.document import Cleaned, Document
-from cleaner.filters.chain import text_chain
+from cleaner.filters.chain import chain_of
 from cleaner.filters.dom_rules import DomRuleFilter
 from cleaner.filters.headline import HeadlineFilter
 from cleaner.filters.learned import LearnedFilter
@@ -78,10 +78,12 @@ class Cleaner:
             profile=profile,
             backend=backend,
         )
-        self.pipeline = Pipeline(self.default_filters() if filters is None else filters)
         # The DOM rules in force, indexed once: the `fast` and `guided` backends match them
         # while walking a page.
         self.dom_index: DomRuleIndex = rules_in_force(self.config.dom_packs())
+        steps = self.default_filters() if filters is None else filters
+        # The same filters in one core call when they are the default ones (`chain_of`).
+        self.pipeline = Pipeline(steps, chain_of(steps, self.dom_index))
         # The quality predictor gives every result a confidence and routes HTML pages; it
         # learned to judge the results of the default filters with the shipped models only,
         # so other models' and other filter lists' results get none.
@@ -91,9 +93,6 @@ class Cleaner:
         # Filters that judge a page by its site (the profile filter) get it per call; callers
         # that work a site out per page (corpus runs) need to only when this is true.
         self.site_aware = any(hasattr(step, "for_site") for step in self.pipeline.filters)
-        # The same filters in one core call for `clean` of a text, when they are the default
-        # ones (`cleaner.filters.chain`); None for any other list.
-        self.chain = text_chain(self.pipeline.filters)
 
     @classmethod
     def from_config(cls, config: CleanerConfig) -> Cleaner:
@@ -138,9 +137,10 @@ class Cleaner:
     def _explained(self, text: str, site: str | None) -> Cleaned:
         """`explain` without the confidence, which `clean` does not return (it costs about a
         tenth of the time of a text document)."""
-        if self.chain is not None:
-            return self.chain.explain(_text(text))
-        return self._pipeline(site).run(Document.from_text(_text(text)))
+        pipeline = self._pipeline(site)
+        if pipeline.chain is not None:
+            return pipeline.chain.explain_text(_text(text))
+        return pipeline.run(Document.from_text(_text(text)))
 
     def _pipeline(self, site: str | None) -> Pipeline:
         if site is None or not self.site_aware:
@@ -150,8 +150,9 @@ class Cleaner:
     def clean(self, text: str, *, site: str | None = None) -> str:
         """Only the cleaned text: what `explain(text, site=site).text` returns (no Removals
         are made when the filters are the default ones: `cleaner.filters.chain`)."""
-        if self.chain is not None:
-            return self.chain.clean(_text(text))
+        chain = self._pipeline(site).chain
+        if chain is not None:
+            return chain.clean_text(_text(text))
         return self._explained(text, site).text
 
     def explain_html(
@@ -187,7 +188,9 @@ class Cleaner:
         site: str | None = None,
     ) -> str:
         """Only the cleaned main text of a page: what `explain_html(...).text` returns."""
-        return self._extracted(_page(html), url, backend, site).text
+        name = backend or self.config.html_backend
+        check_choice("HTML backend", name, BACKENDS)
+        return self.backends[name].text(_page(html), url, self._pipeline(site))
 
 
 def _text(text: str) -> str:

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cleaner.document import Cleaned, Document, Removal
 from cleaner.html.paragraphs import with_paragraph_breaks
 from cleaner.text.lines import build_output, cut_spans
+
+if TYPE_CHECKING:
+    from cleaner.filters.chain import Chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +65,18 @@ def in_line_order(removals: list[Removal]) -> list[Removal]:
 
 @dataclass(frozen=True)
 class Pipeline:
-    """A plain, ordered list of filters. Immutable, so one pipeline serves many threads."""
+    """A plain, ordered list of filters. Immutable, so one pipeline serves many threads.
+
+    `chain` is the same filters in one core call (`cleaner.filters.chain.chain_of`), given
+    when they are the default ones: `run` always runs the filters one by one; the Cleaner
+    and the `fast` backend call the chain instead, which returns what `run` would."""
 
     filters: tuple[Filter, ...]
+    chain: Chain | None
 
-    def __init__(self, filters: Sequence[Filter]) -> None:
+    def __init__(self, filters: Sequence[Filter], chain: Chain | None = None) -> None:
         object.__setattr__(self, "filters", tuple(filters))
+        object.__setattr__(self, "chain", chain)
 
     def run(self, document: Document) -> Cleaned:
         """Run every filter in order and build the output text once."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cleaner.document import Document, Removal
+from cleaner.packs.dom_pack import DomMatch
 from cleaner.pipeline import Draft
 
 DOM_FILTER_NAME = "dom-rules"
@@ -24,7 +25,11 @@ class DomRuleFilter:
 
     def propose(self, document: Document, draft: Draft) -> Iterable[Removal]:
         return [
-            Removal(i, None, self.name, block.match.rule.id, block.match.reason())
+            self.removal(i, block.match)
             for i, block in enumerate(document.blocks)
             if block.match is not None
         ]
+
+    def removal(self, line: int, match: DomMatch) -> Removal:
+        """The removal of block `line`, which lies in a subtree `match` names."""
+        return Removal(line, None, self.name, match.rule.id, match.reason())

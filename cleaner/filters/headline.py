@@ -42,7 +42,11 @@ class HeadlineFilter:
         if headline is None:
             return ()
         return [
-            Removal(line, None, self.name, RULE, REASON)
+            self.removal(line)
             for line in range(headline)
             if not draft.removed[line] and is_furniture(document.blocks[line])
         ]
+
+    def removal(self, line: int) -> Removal:
+        """The removal of furniture block `line`."""
+        return Removal(line, None, self.name, RULE, REASON)

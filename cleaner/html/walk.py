@@ -26,7 +26,12 @@ from cleaner.packs.dom_pack import DomMatch
 def page_blocks(html: str, rules: DomRuleIndex | None = None) -> list[Block]:
     """The text blocks of a page (decoded HTML) in document order, invisible subtrees
     skipped and subtrees matched by `rules` marked with their rule (outermost match wins)."""
-    raw = _core.page_blocks(html, None if rules is None else rules.core)
+    return blocks_of(_core.page_blocks(html, None if rules is None else rules.core), rules)
+
+
+def blocks_of(raw: list[_core._BlockTuple], rules: DomRuleIndex | None) -> list[Block]:
+    """Blocks from the core's tuples (`_core.page_blocks`), each match turned into the
+    `DomMatch` of `rules` that it names."""
     if rules is None:
         return [Block(*row[:7], None, row[8]) for row in raw]
     matches: dict[tuple[int, str, str, str], DomMatch] = {}

@@ -1,13 +1,14 @@
-"""`clean` and `explain` of a text run the default filters in one core call
-(`cleaner.filters.chain`). The chain must give what `Pipeline.run` of the same filters gives,
-text and every Removal, on every input: the fixtures, the bundled pages in both renderings,
-generated documents, and (with ../shared/data) pages of every shared dataset. Cleaners whose
-filters are not the default ones get no chain."""
+"""`clean` and `explain` of a text, and the `fast` backend on a page, run the default filters
+in one core call (`cleaner.filters.chain`). The chain must give what `Pipeline.run` of the
+same filters gives, text and every Removal, on every input: the fixtures, the bundled pages
+(in both renderings for text), generated documents, and (with ../shared/data) pages of every
+shared dataset. Cleaners whose filters are not the default ones get no chain."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,16 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.document import Document
-from cleaner.filters.chain import text_chain
+from cleaner.filters.chain import chain_of
 from cleaner.filters.learned import LearnedFilter, ModelFilter
+from cleaner.html.backends.fast import fast_document
 from cleaner.packs.text_pack import builtin_packs
-from cleaner.training.datasets import dataset_names, default_data_dir, rendered_pages
+from cleaner.training.datasets import (
+    dataset_names,
+    default_data_dir,
+    load_dataset,
+    rendered_pages,
+)
 from cleaner.training.render import render
 from tests.conftest import FIXTURES
 
@@ -35,16 +42,29 @@ CLEANERS = {"default": DEFAULT, "rules-only": RULES_ONLY, "strict": STRICT}
 
 def _same(cleaner: Cleaner, text: str) -> None:
     """The chain's text and Removals are the filters' own, one by one."""
-    assert cleaner.chain is not None
+    chain = cleaner.pipeline.chain
+    assert chain is not None
     expected = cleaner.pipeline.run(Document.from_text(text))
-    assert cleaner.chain.explain(text) == expected
+    assert chain.explain_text(text) == expected
     assert cleaner.clean(text) == expected.text
+
+
+def _same_page(cleaner: Cleaner, html: str) -> None:
+    """The page chain's text and Removals are those of the filters on the `fast` Document."""
+    chain = cleaner.pipeline.chain
+    assert chain is not None and chain.page is not None
+    expected = cleaner.pipeline.run(fast_document(html, cleaner.dom_index))
+    assert chain.explain_page(html) == expected
+    assert cleaner.clean_html(html, backend="fast") == expected.text
+    explained = cleaner.explain_html(html, backend="fast")
+    assert replace(explained, confidence=None) == expected
 
 
 def test_default_configurations_have_a_chain() -> None:
     for cleaner in CLEANERS.values():
-        assert cleaner.chain is not None
-    assert text_chain(DEFAULT.default_filters()) is not None
+        chain = cleaner.pipeline.chain
+        assert chain is not None and chain.page is not None
+    assert chain_of(DEFAULT.default_filters(), DEFAULT.dom_index) is not None
 
 
 class _Nothing:
@@ -67,9 +87,9 @@ def test_other_filter_lists_run_the_pipeline() -> None:
         "model only": [learned],
     }
     for name, steps in others.items():
-        assert text_chain(steps) is None, name
+        assert chain_of(steps, DEFAULT.dom_index) is None, name
         cleaner = Cleaner(filters=steps)
-        assert cleaner.chain is None, name
+        assert cleaner.pipeline.chain is None, name
     text = "Budget passes\nADVERTISEMENT\nThe council voted 5-2."
     assert Cleaner(filters=[*filters, _Nothing()]).clean(text) == DEFAULT.clean(text)
 
@@ -84,7 +104,15 @@ def test_a_profile_runs_the_pipeline(tmp_path: Path) -> None:
         (pages / f"{n}.txt").write_text(text, encoding="utf-8")
     profile = tmp_path / "site.profile"
     learn([pages], jobs=1).profile.write(profile)
-    assert Cleaner(profile=profile).chain is None
+    assert Cleaner(profile=profile).pipeline.chain is None
+
+
+def test_a_text_chain_without_the_dom_filters_has_no_page_chain() -> None:
+    filters = [step for step in DEFAULT.default_filters() if step.name not in ("dom-rules",)]
+    chain = chain_of(filters, DEFAULT.dom_index)
+    assert chain is not None and chain.page is None
+    text = "Budget passes\nADVERTISEMENT\nThe council voted 5-2."
+    assert Cleaner(filters=filters).clean(text) == DEFAULT.clean(text)
 
 
 def test_not_text_is_refused_as_before() -> None:
@@ -98,6 +126,17 @@ def test_fixtures_give_the_same_text(name: str) -> None:
     assert len(texts) > 50
     for text in texts:
         _same(CLEANERS[name], text)
+
+
+def test_html_fixtures_and_bundled_pages_give_the_same_page() -> None:
+    pages = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.html"))]
+    with gzip.open(PAGES, "rt", encoding="utf-8") as rows:
+        pages += [json.loads(row)["html"] for row in rows]
+    assert len(pages) > 40
+    pages += ["", "<html></html>", "<p>one line</p>", "\x00<div>" * 50]
+    for html in pages:
+        for cleaner in CLEANERS.values():
+            _same_page(cleaner, html)
 
 
 @pytest.mark.parametrize("renderer", ["innertext", "soup"])
@@ -146,6 +185,20 @@ def test_generated_documents_give_the_same_text(text: str) -> None:
         _same(cleaner, text)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(["p", "li", "h1", "h2", "div", "td"]), line), max_size=30)
+)
+def test_generated_pages_give_the_same_page(blocks: list[tuple[str, str]]) -> None:
+    import html as escape
+
+    body = "".join(f"<{tag}>{escape.escape(text)}</{tag}>" for tag, text in blocks)
+    page = f"<html><head><title>{escape.escape(blocks[0][1]) if blocks else ''}</title></head>"
+    page += f"<body><ul>{body}</ul></body></html>"
+    for cleaner in CLEANERS.values():
+        _same_page(cleaner, page)
+
+
 def _shared() -> list[str]:
     directory = default_data_dir()
     return dataset_names(directory) if directory.is_dir() else []
@@ -160,3 +213,13 @@ def test_shared_pages_give_the_same_text(renderer: str) -> None:
         for page in rendered_pages(name, renderer, limit=SHARED_PAGES_PER_DATASET):
             for cleaner in (DEFAULT, RULES_ONLY):
                 _same(cleaner, page.text)
+
+
+@pytest.mark.skipif(
+    not _shared(), reason="shared data not found (set CLEANER_DATA_DIR to compare on its pages)"
+)
+def test_shared_pages_give_the_same_page() -> None:
+    for name in _shared():
+        for page in load_dataset(name, limit=SHARED_PAGES_PER_DATASET):
+            for cleaner in (DEFAULT, RULES_ONLY):
+                _same_page(cleaner, page.html)

@@ -51,6 +51,10 @@ class Backend(Protocol):
         """The page cleaned by `pipeline`; empty text for a page without any."""
         ...
 
+    def text(self, html: str, url: str | None, pipeline: Pipeline) -> str:
+        """Only the cleaned text: `clean(...).text`."""
+        ...
+
 
 def resolve_backend(backend: str, config: CleanerConfig, judged: bool = True) -> str:
     """The extractor that `backend` names under `config` (module docstring); `judged`: the

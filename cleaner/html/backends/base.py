@@ -17,3 +17,7 @@ class DocumentBackend:
 
     def clean(self, html: str, url: str | None, pipeline: Pipeline) -> Cleaned:
         return pipeline.run(self.document(html, url))
+
+    def text(self, html: str, url: str | None, pipeline: Pipeline) -> str:
+        """Only the cleaned text (`clean(...).text`; a backend may get it more cheaply)."""
+        return self.clean(html, url, pipeline).text

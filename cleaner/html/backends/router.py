@@ -36,7 +36,7 @@ class RouterBackend:
         self.model = model
 
     def clean(self, html: str, url: str | None, pipeline: Pipeline) -> Cleaned:
-        fast = pipeline.run(self.fast.document(html, url))
+        fast = self.fast.clean(html, url, pipeline)
         body = article_body(html)
         fast_tokens = word_tokens(fast.text)
         row = html_signals(fast, html, body, fast_tokens)
@@ -63,6 +63,9 @@ class RouterBackend:
         if prefers_other(for_fast, for_other, self.model.margin):
             return _chosen(other, "trafilatura", for_other, compared)
         return _chosen(fast, "fast", for_fast, compared)
+
+    def text(self, html: str, url: str | None, pipeline: Pipeline) -> str:
+        return self.clean(html, url, pipeline).text
 
 
 def _chosen(cleaned: Cleaned, extractor: str, predicted: float, reason: str) -> Cleaned:

@@ -1,11 +1,14 @@
 //! The default text filters in one call a page (`cleaner_core::chain`).
 
-use cleaner_core::chain::{self, Decision, Judge, Step};
+use cleaner_core::chain::headline::{self, Shape};
+use cleaner_core::chain::{self, Decision, Judge, Outcome, PageJudge, Step};
+use cleaner_core::html;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyString, PyTuple};
 
-use crate::features::Featurizer;
+use crate::features::{utf8, Featurizer};
+use crate::html::{block_tuples, DomRuleIndex};
 use crate::model::CoreModel;
 use crate::rules::RuleSet;
 use crate::text::py_text;
@@ -60,45 +63,180 @@ impl TextChain {
 
     /// The cleaned text, every removal in the order the filters propose them, as (line,
     /// step, rule, start, end, score) with -1 / NaN where a field does not apply (steps:
-    /// `STEPS`), and the tail cut as `RuleSet.tail_cut` gives it, or None.
+    /// `CHAIN_STEPS`), and the tail cut as `RuleSet.tail_cut` gives it, or None.
     fn run(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Run> {
         let text = py_text(text)?;
         py.detach(|| {
             let outcome = chain::run(&text, &self.rules, self.judge.as_ref())?;
-            let decisions = outcome.decisions.iter().map(row).collect();
-            let tail = outcome.tail.as_ref().map(|cut| {
-                (
-                    cut.start,
-                    cut.marker,
-                    cut.longest_run,
-                    cut.prose_after,
-                    cut.prose_before,
-                    cut.lenient,
-                )
-            });
-            Ok((outcome.output(), decisions, tail))
+            Ok((outcome.output(), rows(&outcome), tail_tuple(&outcome)))
         })
-        .map_err(|error: cleaner_core::model::ModelError| PyValueError::new_err(error.0))
+        .map_err(model_error)
     }
+}
+
+/// The default filters over a page's DOM blocks (the `fast` backend) in one call: parse,
+/// walk, DOM rules, text rules, the DOM block model, the headline, the output.
+#[pyclass(frozen, module = "cleaner._core")]
+struct PageChain {
+    rules: cleaner_core::rules::RuleSet,
+    dom_rules: Option<html::DomRules>,
+    judge: Option<PageJudge>,
+}
+
+#[pymethods]
+impl PageChain {
+    /// `model`, `featurizer`, `threshold`, `min_words` and `spare_best` are all given (the
+    /// DOM block model runs) or all None (rules only).
+    #[new]
+    #[pyo3(signature = (rules, dom_rules=None, model=None, featurizer=None, threshold=None,
+        min_words=None, spare_best=None))]
+    fn new(
+        rules: &RuleSet,
+        dom_rules: Option<&DomRuleIndex>,
+        model: Option<&CoreModel>,
+        featurizer: Option<&Featurizer>,
+        threshold: Option<f64>,
+        min_words: Option<i64>,
+        spare_best: Option<f64>,
+    ) -> PyResult<Self> {
+        let judge =
+            match (model, featurizer, threshold, min_words, spare_best) {
+                (Some(model), Some(featurizer), Some(threshold), Some(min_words), Some(spare)) => {
+                    Some(PageJudge {
+                        model: model.line_model().clone(),
+                        languages: featurizer.languages.clone(),
+                        threshold,
+                        min_words,
+                        spare_best: spare,
+                    })
+                }
+                (None, None, None, None, None) => None,
+                _ => return Err(PyValueError::new_err(
+                    "give model, featurizer, threshold, min_words and spare_best together, or none",
+                )),
+            };
+        Ok(PageChain {
+            rules: rules.inner.clone(),
+            dom_rules: dom_rules.map(|index| index.rules.clone()),
+            judge,
+        })
+    }
+
+    /// The cleaned main text of a decoded page whose head names `titles`.
+    fn clean(
+        &self,
+        py: Python<'_>,
+        page: &Bound<'_, PyString>,
+        titles: Vec<String>,
+    ) -> PyResult<String> {
+        let page = py_text(page)?;
+        py.detach(|| {
+            let blocks = html::page_blocks(&page, self.dom_rules.as_ref());
+            let outcome = chain::run_page(&blocks, &titles, &self.rules, self.judge.as_ref())?;
+            Ok(outcome.page_output(&blocks))
+        })
+        .map_err(model_error)
+    }
+
+    /// `TextChain.run` for a page, with its blocks as `page_blocks` returns them.
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        page: &Bound<'py, PyString>,
+        titles: Vec<String>,
+    ) -> PyResult<PageRun<'py>> {
+        let page = py_text(page)?;
+        let (blocks, output, decisions, tail) = py
+            .detach(|| {
+                let blocks = html::page_blocks(&page, self.dom_rules.as_ref());
+                let outcome = chain::run_page(&blocks, &titles, &self.rules, self.judge.as_ref())?;
+                let done = (
+                    outcome.page_output(&blocks),
+                    rows(&outcome),
+                    tail_tuple(&outcome),
+                );
+                Ok((blocks, done.0, done.1, done.2))
+            })
+            .map_err(model_error)?;
+        Ok((output, block_tuples(py, &blocks)?, decisions, tail))
+    }
+}
+
+/// The headline block's line (`cleaner.html.headline.headline_line`).
+#[pyfunction]
+fn headline_line(
+    py: Python<'_>,
+    titles: Vec<String>,
+    headings: Vec<bool>,
+    texts: Vec<Bound<'_, PyString>>,
+    removed: Vec<bool>,
+) -> PyResult<Option<usize>> {
+    let texts = utf8(&texts)?;
+    Ok(py.detach(|| headline::headline_line(&titles, &headings, &texts, &removed)))
+}
+
+/// Whether a blank line goes before each block (`cleaner.html.paragraphs`): blocks as
+/// (path, ancestors, in_list, in_table), `kept[i]` whether block i is output.
+#[pyfunction]
+fn paragraph_breaks(
+    py: Python<'_>,
+    blocks: Vec<(Vec<String>, Vec<usize>, bool, bool)>,
+    kept: Vec<bool>,
+) -> Vec<bool> {
+    py.detach(|| {
+        let shapes: Vec<Shape<'_, String>> = blocks
+            .iter()
+            .map(|(path, ancestors, in_list, in_table)| Shape {
+                path,
+                ancestors,
+                in_list: *in_list,
+                in_table: *in_table,
+            })
+            .collect();
+        headline::paragraph_breaks(&shapes, &kept)
+    })
+}
+
+fn model_error(error: cleaner_core::model::ModelError) -> PyErr {
+    PyValueError::new_err(error.0)
+}
+
+fn rows(outcome: &Outcome<'_>) -> Vec<Row> {
+    outcome.decisions.iter().map(row).collect()
+}
+
+fn tail_tuple(outcome: &Outcome<'_>) -> Option<TailRow> {
+    outcome.tail.as_ref().map(|cut| {
+        (
+            cut.start,
+            cut.marker,
+            cut.longest_run,
+            cut.prose_after,
+            cut.prose_before,
+            cut.lenient,
+        )
+    })
 }
 
 /// (line, step, rule, start, end, score) of one removal.
 type Row = (usize, &'static str, i64, i64, i64, f64);
+/// A tail cut as `RuleSet.tail_cut` gives it.
+type TailRow = (usize, usize, usize, usize, usize, bool);
 /// What `TextChain.run` returns: the text, the removals, the tail cut.
-type Run = (
-    String,
-    Vec<Row>,
-    Option<(usize, usize, usize, usize, usize, bool)>,
-);
+type Run = (String, Vec<Row>, Option<TailRow>);
+/// What `PageChain.run` returns: the text, the blocks, the removals, the tail cut.
+type PageRun<'py> = (String, Vec<Bound<'py, PyTuple>>, Vec<Row>, Option<TailRow>);
 
 /// Names of the steps, as `cleaner.filters.chain` reads them.
-const STEPS: [(Step, &str); 6] = [
+const STEPS: [(Step, &str); 8] = [
     (Step::Line, "line"),
     (Step::Span, "span"),
     (Step::CutLine, "cut-line"),
     (Step::TailMarker, "tail-marker"),
     (Step::Tail, "tail"),
     (Step::Model, "model"),
+    (Step::DomRule, "dom-rule"),
+    (Step::Furniture, "furniture"),
 ];
 
 fn row(decision: &Decision) -> Row {
@@ -122,6 +260,9 @@ fn row(decision: &Decision) -> Row {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TextChain>()?;
+    m.add_class::<PageChain>()?;
+    m.add_function(wrap_pyfunction!(headline_line, m)?)?;
+    m.add_function(wrap_pyfunction!(paragraph_breaks, m)?)?;
     m.add("CHAIN_STEPS", STEPS.map(|(_, name)| name).to_vec())?;
     Ok(())
 }

@@ -133,7 +133,12 @@ fn word_count(line: &Bound<'_, PyString>) -> PyResult<usize> {
 #[pyfunction]
 fn word_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<usize>> {
     let texts = utf8(&texts)?;
-    Ok(py.detach(|| texts.iter().map(|text| features::word_count(text)).collect()))
+    Ok(py.detach(|| {
+        texts
+            .iter()
+            .map(|text| features::word_count(text))
+            .collect()
+    }))
 }
 
 /// Whether `text` has a Chinese or Japanese character.

@@ -10,8 +10,8 @@ use crate::text::py_text;
 /// The DOM rules in force, indexed once; rules are given in order, each as
 /// `(tags, tokens, words, roles, attrs, unless, unless_beside, may_hold_page)`.
 #[pyclass(frozen, module = "cleaner._core")]
-struct DomRuleIndex {
-    rules: DomRules,
+pub struct DomRuleIndex {
+    pub rules: DomRules,
 }
 
 type RawRule = (
@@ -123,6 +123,11 @@ fn page_blocks<'py>(
 ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
     let page = py_text(page)?;
     let blocks = py.detach(|| html::page_blocks(&page, rules.map(|r| &r.rules)));
+    block_tuples(py, &blocks)
+}
+
+/// Blocks as `page_blocks` returns them to Python, tags and tokens interned per page.
+pub fn block_tuples<'py>(py: Python<'py>, blocks: &[Block]) -> PyResult<Vec<Bound<'py, PyTuple>>> {
     let mut strings = Strings {
         py,
         seen: HashMap::new(),

@@ -40,7 +40,7 @@ pub struct Hit {
     pub selector: Selector,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Veto {
     tokens: HashSet<String>,
     words: HashSet<String>,
@@ -51,7 +51,7 @@ struct Veto {
 
 /// The rules in force, indexed by selector value; for a value named by several rules the
 /// first rule (pack order, then file order) owns it, and of several hits the first rule wins.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DomRules {
     tags: HashMap<String, usize>,
     tokens: HashMap<String, usize>,

@@ -1,19 +1,25 @@
-//! The default text filters in one pass: line rules, span rules, line rules again on the
-//! lines a cut changed, the tail, then the line model, each seeing what the ones before it
-//! decided, as `cleaner.pipeline.Pipeline` runs them on a text document.
+//! The default filters in one pass, as `cleaner.pipeline.Pipeline` runs them: on a text,
+//! line rules, span rules, line rules again on the lines a cut changed, the tail, then the
+//! line model; on a page's DOM blocks (`page`), the DOM rules' matches first and the DOM
+//! block model, the headline and the site furniture above it after.
 //!
-//! `Cleaner.clean` of a text runs this when its filters are exactly the default ones
-//! (`cleaner.text.chain`): one call a page instead of one a filter, and no line crosses into
-//! Python. The filters' Python classes stay the composable form (`explain`, DOM blocks,
-//! lists of one's own), and a test holds both to the same output on every page of the
-//! shared data.
+//! `Cleaner.clean` and `explain` run this when the filters are exactly the default ones
+//! (`cleaner.filters.chain`): one call a page instead of one a filter, and for `clean` no
+//! line crosses into Python. The filters' Python classes stay the composable form (lists of
+//! one's own), and tests hold both to the same text and removals on every page of the shared
+//! data.
+
+pub mod headline;
+pub mod page;
 
 use std::borrow::Cow;
 
 use crate::features::{page_features, Languages};
 use crate::lines::{build_output, cut_spans, line_key, split_lines};
+
 use crate::model::{LineModel, ModelError};
 use crate::rules::{RuleSet, TailCut};
+pub use page::{run_page, PageJudge};
 
 /// The learned filter's part: the line model, the stop lists its features read, the
 /// preset's threshold (float32: numpy compared the float32 probabilities with it in float32)
@@ -41,6 +47,10 @@ pub enum Step {
     Tail,
     /// The line model scored the line below the threshold.
     Model,
+    /// A DOM rule matched the block's subtree.
+    DomRule,
+    /// The block is a link list or menu above the page's headline.
+    Furniture,
 }
 
 /// One removal as the pipeline records it: the line, the step, the rule (an index into the
@@ -65,6 +75,26 @@ impl Decision {
             score: None,
         }
     }
+
+    fn score(line: usize, score: f32) -> Self {
+        Decision {
+            line,
+            step: Step::Model,
+            rule: None,
+            span: None,
+            score: Some(score),
+        }
+    }
+
+    fn line(line: usize, step: Step) -> Self {
+        Decision {
+            line,
+            step,
+            rule: None,
+            span: None,
+            score: None,
+        }
+    }
 }
 
 /// A page as the filters leave it: each line's text after span cuts, whether it goes, every
@@ -74,11 +104,19 @@ impl Decision {
 pub struct Outcome<'t> {
     pub texts: Vec<Cow<'t, str>>,
     pub removed: Vec<bool>,
+    /// The lines a span rule cut (a feature of the models).
+    pub cut: Vec<bool>,
     pub decisions: Vec<Decision>,
     pub tail: Option<TailCut<usize>>,
 }
 
 impl Outcome<'_> {
+    /// Remove a line still in place, recording why.
+    fn remove(&mut self, line: usize, decision: Decision) {
+        self.removed[line] = true;
+        self.decisions.push(decision);
+    }
+
     /// The output text (`build_output` of the lines that stay).
     pub fn output(&self) -> String {
         build_output(
@@ -97,10 +135,39 @@ pub fn run<'t>(
     judge: Option<&Judge>,
 ) -> Result<Outcome<'t>, ModelError> {
     let lines = split_lines(text);
+    let mut outcome = rule_steps(&lines, vec![false; lines.len()], Vec::new(), rules);
+    if let Some(judge) = judge {
+        let page = page_features(
+            &outcome.texts,
+            &outcome.removed,
+            &outcome.cut,
+            &judge.languages,
+            judge.model.uses_words(),
+        );
+        let (rows, _, probability) = judge.model.judge(page, judge.min_words)?;
+        // No probabilities: too few words, and the model abstains.
+        for (&line, &score) in rows.iter().zip(&probability) {
+            if score < judge.threshold {
+                outcome.remove(line, Decision::score(line, score));
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// The rule filters over `lines`, some of which an earlier step `removed` (with those
+/// `decisions`): line rules, span rules, line rules on the cut lines, the tail.
+fn rule_steps<'t>(
+    lines: &[&'t str],
+    mut removed: Vec<bool>,
+    mut decisions: Vec<Decision>,
+    rules: &RuleSet,
+) -> Outcome<'t> {
     let keys: Vec<Option<String>> = lines.iter().map(|line| line_key(line)).collect();
-    let mut removed = vec![false; lines.len()];
-    let mut decisions = Vec::new();
     for (index, key) in keys.iter().enumerate() {
+        if removed[index] {
+            continue;
+        }
         if let Some(rule) = key.as_deref().and_then(|key| rules.line_rule(key)) {
             removed[index] = true;
             decisions.push(Decision::rule(index, Step::Line, rule));
@@ -139,35 +206,13 @@ pub fn run<'t>(
     }
     decisions.append(&mut again);
     let tail = cut_tail(rules, &keys, &texts, &mut removed, &mut decisions);
-    if let Some(judge) = judge {
-        let page = page_features(
-            &texts,
-            &removed,
-            &cut,
-            &judge.languages,
-            judge.model.uses_words(),
-        );
-        let (rows, _, probability) = judge.model.judge(page, judge.min_words)?;
-        // No probabilities: too few words, and the model abstains.
-        for (&line, &score) in rows.iter().zip(&probability) {
-            if score < judge.threshold {
-                removed[line] = true;
-                decisions.push(Decision {
-                    line,
-                    step: Step::Model,
-                    rule: None,
-                    span: None,
-                    score: Some(score),
-                });
-            }
-        }
-    }
-    Ok(Outcome {
+    Outcome {
         texts,
         removed,
+        cut,
         decisions,
         tail,
-    })
+    }
 }
 
 /// The tail rules: when a marker starts a tail the guard lets go, it and every line after it

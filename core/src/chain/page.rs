@@ -1,0 +1,162 @@
+//! The default filters over a page's DOM blocks (the `fast` backend): the DOM rules'
+//! matches go first, then the rule steps as on a text, the DOM block model (it never empties
+//! a page the rules left text in, and keeps the headline block), and the site furniture
+//! above the headline; the output has a blank line between paragraphs.
+
+use super::headline::{headline_line, is_furniture, paragraph_breaks, Shape};
+use super::{rule_steps, Decision, Outcome, Step};
+use crate::dom_features::{dom_features, DomBlock};
+use crate::features::Languages;
+use crate::html::Block;
+use crate::lines::build_output;
+use crate::model::{LineModel, ModelError};
+use crate::rules::RuleSet;
+
+/// The DOM block model's part: the model, the stop lists, the preset's threshold (float64:
+/// the spare test compares the best probability with it as a Python float; the removal
+/// test compares float32 probabilities with it in float32), the fewest words a page needs,
+/// and how close to the best probability a line is spared when every line would go.
+#[derive(Debug, Clone)]
+pub struct PageJudge {
+    pub model: LineModel,
+    pub languages: Languages,
+    pub threshold: f64,
+    pub min_words: i64,
+    pub spare_best: f64,
+}
+
+/// What the DOM features read of one block.
+fn dom_block(block: &Block) -> DomBlock<&str> {
+    DomBlock {
+        chars: block.text.chars().count(),
+        link_chars: block.link_chars,
+        heading: i64::from(block.heading),
+        in_list: block.in_list,
+        in_table: block.in_table,
+        path: block.path.iter().map(String::as_str).collect(),
+        tokens: block.tokens.iter().map(String::as_str).collect(),
+        ancestors: block
+            .ancestors
+            .iter()
+            .map(|&a| i64::try_from(a).unwrap_or(i64::MAX))
+            .collect(),
+    }
+}
+
+/// Run the filters over a page's `blocks` (`titles`: what its head calls it).
+pub fn run_page<'b>(
+    blocks: &'b [Block],
+    titles: &[String],
+    rules: &RuleSet,
+    judge: Option<&PageJudge>,
+) -> Result<Outcome<'b>, ModelError> {
+    let lines: Vec<&str> = blocks.iter().map(|block| block.text.as_str()).collect();
+    let removed: Vec<bool> = blocks.iter().map(|block| block.hit.is_some()).collect();
+    let decisions = (0..blocks.len())
+        .filter(|&line| removed[line])
+        .map(|line| Decision::line(line, Step::DomRule))
+        .collect();
+    let mut outcome = rule_steps(&lines, removed, decisions, rules);
+    let headings: Vec<bool> = blocks.iter().map(|block| block.heading > 0).collect();
+    if let Some(judge) = judge {
+        judge_blocks(&mut outcome, blocks, titles, &headings, judge)?;
+    }
+    if let Some(headline) = headline_line(titles, &headings, &outcome.texts, &outcome.removed) {
+        for (line, block) in blocks.iter().enumerate().take(headline) {
+            if !outcome.removed[line] && is_furniture(block) {
+                outcome.remove(line, Decision::line(line, Step::Furniture));
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// The DOM block model's removals: rows below the threshold, except the headline block and,
+/// when no row reaches the threshold, the rows within `spare_best` of the best one.
+fn judge_blocks(
+    outcome: &mut Outcome<'_>,
+    blocks: &[Block],
+    titles: &[String],
+    headings: &[bool],
+    judge: &PageJudge,
+) -> Result<(), ModelError> {
+    let dom: Vec<DomBlock<&str>> = blocks.iter().map(dom_block).collect();
+    let page = dom_features(
+        &outcome.texts,
+        &outcome.removed,
+        &outcome.cut,
+        &judge.languages,
+        &dom,
+        judge.model.uses_words(),
+    );
+    let (rows, _, probability) = judge.model.judge(page, judge.min_words)?;
+    if probability.is_empty() {
+        return Ok(()); // too few words: the model abstains
+    }
+    let headline = headline_line(titles, headings, &outcome.texts, &outcome.removed);
+    let best = probability
+        .iter()
+        .copied()
+        .fold(f32::NEG_INFINITY, f32::max);
+    // numpy: a Python float against float32 values is compared in float32.
+    let spare_from =
+        (f64::from(best) < judge.threshold).then(|| (f64::from(best) - judge.spare_best) as f32);
+    let threshold = judge.threshold as f32;
+    for (&line, &score) in rows.iter().zip(&probability) {
+        let spared = spare_from.is_some_and(|from| score >= from);
+        if score < threshold && !spared && Some(line) != headline {
+            outcome.remove(line, Decision::score(line, score));
+        }
+    }
+    Ok(())
+}
+
+impl Outcome<'_> {
+    /// The output of a page: kept blocks, a blank line between paragraphs.
+    pub fn page_output(&self, blocks: &[Block]) -> String {
+        let shapes: Vec<Shape<'_, String>> = blocks.iter().map(Shape::from).collect();
+        let kept: Vec<bool> = self.removed.iter().map(|&gone| !gone).collect();
+        let breaks = paragraph_breaks(&shapes, &kept);
+        let mut lines: Vec<Option<&str>> = Vec::with_capacity(blocks.len() * 2);
+        for ((text, &gone), &blank) in self.texts.iter().zip(&self.removed).zip(&breaks) {
+            if blank {
+                lines.push(Some(""));
+            }
+            lines.push((!gone).then_some(text.as_ref()));
+        }
+        build_output(lines)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_page;
+    use crate::html::page_blocks;
+    use crate::rules::{RuleSet, RuleSpec, Scope};
+
+    /// Rules only: the menu above the headline goes as furniture, a label line by its rule,
+    /// and paragraphs get a blank line between them.
+    #[test]
+    fn furniture_above_the_headline_goes_and_paragraphs_break() {
+        let rules = RuleSet::new(&[RuleSpec {
+            scope: Scope::Line,
+            pattern: "advertisement".into(),
+            case_sensitive: false,
+            max_chars: 120,
+            triggers: Vec::new(),
+            lenient: false,
+            requires: Vec::new(),
+        }])
+        .unwrap();
+        let html = "<html><body><ul><li><a href='/'>Home</a></li></ul>\
+            <h1>Ferry crews vote to strike</h1><p>Crews voted on Tuesday.</p>\
+            <p>Advertisement</p><p>The strike starts in May.</p></body></html>";
+        let blocks = page_blocks(html, None);
+        let titles = vec!["Ferry crews vote to strike | Harbour Post".to_owned()];
+        let outcome = run_page(&blocks, &titles, &rules, None).unwrap();
+        assert_eq!(
+            outcome.page_output(&blocks),
+            "Ferry crews vote to strike\n\nCrews voted on Tuesday.\n\nThe strike starts in May."
+        );
+    }
+}

@@ -10,7 +10,7 @@ use pyo3::types::{PyString, PyTuple};
 use crate::features::{utf8, Featurizer};
 use crate::html::{block_tuples, DomRuleIndex};
 use crate::model::CoreModel;
-use crate::rules::RuleSet;
+use crate::rules::{tail_row, RuleSet, TailRow};
 use crate::text::py_text;
 
 /// The compiled rules and (optionally) the line model with its threshold, copied in once;
@@ -206,22 +206,11 @@ fn rows(outcome: &Outcome<'_>) -> Vec<Row> {
 }
 
 fn tail_tuple(outcome: &Outcome<'_>) -> Option<TailRow> {
-    outcome.tail.as_ref().map(|cut| {
-        (
-            cut.start,
-            cut.marker,
-            cut.longest_run,
-            cut.prose_after,
-            cut.prose_before,
-            cut.lenient,
-        )
-    })
+    outcome.tail.as_ref().map(tail_row)
 }
 
 /// (line, step, rule, start, end, score) of one removal.
 type Row = (usize, &'static str, i64, i64, i64, f64);
-/// A tail cut as `RuleSet.tail_cut` gives it.
-type TailRow = (usize, usize, usize, usize, usize, bool);
 /// What `TextChain.run` returns: the text, the removals, the tail cut.
 type Run = (String, Vec<Row>, Option<TailRow>);
 /// What `PageChain.run` returns: the text, the blocks, the removals, the tail cut.

@@ -113,25 +113,34 @@ impl RuleSet {
         py: Python<'_>,
         keys: Lines<'_>,
         survivors: Lines<'_>,
-    ) -> PyResult<Option<(usize, usize, usize, usize, usize, bool)>> {
+    ) -> PyResult<Option<TailRow>> {
         let keys = texts(&keys)?;
         let survivors = texts(&survivors)?;
         Ok(py.detach(|| {
             let keys: Vec<Option<&str>> = keys.iter().map(|key| key.as_deref()).collect();
             let survivors: Vec<Option<&str>> =
                 survivors.iter().map(|line| line.as_deref()).collect();
-            self.inner.tail_cut(&keys, &survivors).map(|cut| {
-                (
-                    cut.start,
-                    cut.marker,
-                    cut.longest_run,
-                    cut.prose_after,
-                    cut.prose_before,
-                    cut.lenient,
-                )
-            })
+            self.inner
+                .tail_cut(&keys, &survivors)
+                .as_ref()
+                .map(tail_row)
         }))
     }
+}
+
+/// A tail cut as Python reads it: (line, rule index, longest prose run after it, prose words
+/// after, prose words before, lenient).
+pub type TailRow = (usize, usize, usize, usize, usize, bool);
+
+pub fn tail_row(cut: &rules::TailCut<usize>) -> TailRow {
+    (
+        cut.start,
+        cut.marker,
+        cut.longest_run,
+        cut.prose_after,
+        cut.prose_before,
+        cut.lenient,
+    )
 }
 
 /// Check one rule pattern as a pack loader must; ValueError says what is wrong and what

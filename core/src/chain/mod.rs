@@ -255,28 +255,16 @@ mod tests {
     use super::run;
     use crate::rules::{RuleSet, RuleSpec, Scope};
 
-    fn spec(scope: Scope, pattern: &str) -> RuleSpec {
-        RuleSpec {
-            scope,
-            pattern: pattern.into(),
-            case_sensitive: false,
-            max_chars: 120,
-            triggers: Vec::new(),
-            lenient: false,
-            requires: Vec::new(),
-        }
-    }
-
     /// Every rule step in its place: a label line goes whole, a span is cut out of prose, a
     /// line that a cut leaves as a label goes whole, and the tail goes from its marker on.
     #[test]
     fn rules_run_in_the_pipelines_order() {
-        let mut span = spec(Scope::Span, r"\s?ADVERTISEMENT");
+        let mut span = RuleSpec::new(Scope::Span, r"\s?ADVERTISEMENT");
         span.case_sensitive = true;
         let rules = RuleSet::new(&[
-            spec(Scope::Line, "share"),
+            RuleSpec::new(Scope::Line, "share"),
             span,
-            spec(Scope::Tail, "more in .+"),
+            RuleSpec::new(Scope::Tail, "more in .+"),
         ])
         .unwrap();
         let prose = "The council voted on the budget after a long debate on Tuesday night.";

@@ -138,16 +138,7 @@ mod tests {
     /// and paragraphs get a blank line between them.
     #[test]
     fn furniture_above_the_headline_goes_and_paragraphs_break() {
-        let rules = RuleSet::new(&[RuleSpec {
-            scope: Scope::Line,
-            pattern: "advertisement".into(),
-            case_sensitive: false,
-            max_chars: 120,
-            triggers: Vec::new(),
-            lenient: false,
-            requires: Vec::new(),
-        }])
-        .unwrap();
+        let rules = RuleSet::new(&[RuleSpec::new(Scope::Line, "advertisement")]).unwrap();
         let html = "<html><body><ul><li><a href='/'>Home</a></li></ul>\
             <h1>Ferry crews vote to strike</h1><p>Crews voted on Tuesday.</p>\
             <p>Advertisement</p><p>The strike starts in May.</p></body></html>";

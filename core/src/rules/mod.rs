@@ -61,6 +61,22 @@ pub struct RuleSpec {
     pub requires: Vec<String>,
 }
 
+impl RuleSpec {
+    /// A rule of `scope` matching `pattern`, case ignored, judging keys of up to 120
+    /// characters, with no triggers, guard or conditions (set the fields to change that).
+    pub fn new(scope: Scope, pattern: &str) -> Self {
+        RuleSpec {
+            scope,
+            pattern: pattern.to_owned(),
+            case_sensitive: false,
+            max_chars: 120,
+            triggers: Vec::new(),
+            lenient: false,
+            requires: Vec::new(),
+        }
+    }
+}
+
 /// A rule that cannot be compiled: which one (index into the specs) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSetError {
@@ -541,13 +557,10 @@ fn to_line(pieces: &[(usize, usize)], position: usize) -> usize {
 
 fn fuzz_spec(scope: Scope, pattern: &str) -> RuleSpec {
     RuleSpec {
-        scope,
-        pattern: pattern.to_owned(),
-        case_sensitive: false,
         max_chars: 600,
-        triggers: Vec::new(),
         lenient: matches!(scope, Scope::Tail),
         requires: vec![r"\w".to_owned()],
+        ..RuleSpec::new(scope, pattern)
     }
 }
 

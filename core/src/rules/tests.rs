@@ -1,15 +1,7 @@
 use super::*;
 
 fn spec(scope: Scope, pattern: &str) -> RuleSpec {
-    RuleSpec {
-        scope,
-        pattern: pattern.into(),
-        case_sensitive: false,
-        max_chars: 120,
-        triggers: Vec::new(),
-        lenient: false,
-        requires: Vec::new(),
-    }
+    RuleSpec::new(scope, pattern)
 }
 
 fn set(specs: Vec<RuleSpec>) -> RuleSet {

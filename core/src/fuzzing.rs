@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use crate::chain;
 use crate::html::{page_blocks, DomRules, RuleSpec};
 use crate::lines;
 use crate::rules::{fuzz_page, fuzz_rule_set, RuleSet};
@@ -33,6 +34,31 @@ pub fn text_entry_points(data: &[u8]) {
         assert!(cut.chars().count() <= n);
         assert!(pieces.iter().all(|&(_, origin)| origin <= n));
     }
+    if let Ok(outcome) = chain::run(&text, page_rules(), None) {
+        check_outcome(&outcome, split.len());
+    }
+}
+
+/// What a chain's outcome promises: one flag and text per line, every removal on a line of
+/// the page and removed, every span inside its line.
+fn check_outcome(outcome: &chain::Outcome<'_>, lines: usize) {
+    assert_eq!((outcome.texts.len(), outcome.removed.len()), (lines, lines));
+    for decision in &outcome.decisions {
+        assert!(decision.line < lines);
+        if let Some((start, end)) = decision.span {
+            assert!(start < end);
+        } else {
+            assert!(
+                outcome.removed[decision.line],
+                "a whole-line removal removes the line"
+            );
+        }
+    }
+    let output = outcome.output();
+    assert_eq!(
+        output,
+        lines::build_output(lines::split_lines(&output).into_iter().map(Some))
+    );
 }
 
 /// DOM rules of every selector kind, with vetoes, compiled once per fuzzing process.
@@ -63,9 +89,16 @@ fn dom_rules() -> &'static DomRules {
 /// block's link characters and ancestry are consistent with its text.
 pub fn html_entry_points(data: &[u8]) {
     let page = String::from_utf8_lossy(data);
-    for block in page_blocks(&page, Some(dom_rules())) {
+    let blocks = page_blocks(&page, Some(dom_rules()));
+    for block in &blocks {
         assert!(block.hit.is_some() || block.link_chars <= block.text.chars().count());
         assert!(block.ancestors.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+    // The page's first block's text stands in for its title.
+    let titles: Vec<String> = blocks.first().map(|b| b.text.clone()).into_iter().collect();
+    if let Ok(outcome) = chain::run_page(&blocks, &titles, page_rules(), None) {
+        check_outcome(&outcome, blocks.len());
+        let _ = outcome.page_output(&blocks);
     }
 }
 

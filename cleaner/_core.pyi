@@ -145,7 +145,6 @@ class TextChain:
         tuple[int, int, int, int, int, bool] | None,
     ]: ...
 
-CHAIN_STEPS: list[str]
 
 class PageChain:
     def __init__(

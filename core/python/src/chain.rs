@@ -58,12 +58,13 @@ impl TextChain {
     fn clean(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<String> {
         let text = py_text(text)?;
         py.detach(|| chain::run(&text, &self.rules, self.judge.as_ref()).map(|run| run.output()))
-            .map_err(|error| PyValueError::new_err(error.0))
+            .map_err(model_error)
     }
 
     /// The cleaned text, every removal in the order the filters propose them, as (line,
     /// step, rule, start, end, score) with -1 / NaN where a field does not apply (steps:
-    /// `CHAIN_STEPS`), and the tail cut as `RuleSet.tail_cut` gives it, or None.
+    /// `STEPS`, which `cleaner.filters.chain.Steps` reads), and the tail cut as
+    /// `RuleSet.tail_cut` gives it, or None.
     fn run(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Run> {
         let text = py_text(text)?;
         py.detach(|| {
@@ -216,7 +217,7 @@ type Run = (String, Vec<Row>, Option<TailRow>);
 /// What `PageChain.run` returns: the text, the blocks, the removals, the tail cut.
 type PageRun<'py> = (String, Vec<Bound<'py, PyTuple>>, Vec<Row>, Option<TailRow>);
 
-/// Names of the steps, as `cleaner.filters.chain` reads them.
+/// Names of the steps, as `cleaner.filters.chain.Steps.removals` reads them.
 const STEPS: [(Step, &str); 8] = [
     (Step::Line, "line"),
     (Step::Span, "span"),
@@ -252,6 +253,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PageChain>()?;
     m.add_function(wrap_pyfunction!(headline_line, m)?)?;
     m.add_function(wrap_pyfunction!(paragraph_breaks, m)?)?;
-    m.add("CHAIN_STEPS", STEPS.map(|(_, name)| name).to_vec())?;
     Ok(())
 }

@@ -145,7 +145,6 @@ class TextChain:
         tuple[int, int, int, int, int, bool] | None,
     ]: ...
 
-
 class PageChain:
     def __init__(
         self,

@@ -20,7 +20,7 @@ from collections.abc import Container, Sequence
 import regex
 
 from cleaner.document import DOM, Cleaned
-from cleaner.text.lines import has_unspaced, word_tokens
+from cleaner.text.lines import has_unspaced, split_counts, word_tokens
 
 # A kept block of at least this many words is a paragraph, not a label or a link.
 PARAGRAPH_WORDS = 20
@@ -104,7 +104,7 @@ def text_signals(cleaned: Cleaned) -> list[float]:
     whether what stayed reads like prose."""
     document = cleaned.document
     lines = document.lines
-    words = [len(line.split()) for line in lines]
+    words = split_counts(lines)
     total = sum(words)
     removed = cleaned.removed_lines()
     gone_rule = gone_model = 0

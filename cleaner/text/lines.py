@@ -77,6 +77,12 @@ def word_counts(lines: Sequence[str]) -> list[int]:
     return _core.word_counts(list(lines))
 
 
+def split_counts(lines: Sequence[str]) -> list[int]:
+    """`len(line.split())` of each line (Python's whitespace, no word rule for Chinese or
+    Japanese), in one core call."""
+    return _core.split_counts(list(lines))
+
+
 def ends_like_sentence(line: str) -> bool:
     """True when the line ends in sentence-final punctuation (closing quotes allowed): prose
     ("...he said.") rather than a headline, label or caption ending in a credit "(AP)"."""

@@ -95,3 +95,10 @@ def test_token_f1():
     assert token_f1(["a"], ["b"]) == 0.0
     assert token_f1([], ["b"]) == 0.0
     assert token_f1(["a", "a", "b"], ["a"]) == 0.5
+
+
+def test_split_counts_are_python_split() -> None:
+    from cleaner.text.lines import split_counts
+
+    lines = ["", " ", "a b", "a\u3000b\u2028c", "\x1c a \x85 b\xa0c ", "中文 字", "x\u200by"]
+    assert split_counts(lines) == [len(line.split()) for line in lines]

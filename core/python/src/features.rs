@@ -141,6 +141,18 @@ fn word_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<
     }))
 }
 
+/// `len(text.split())` of each text (Python's whitespace), in one call.
+#[pyfunction]
+fn split_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<usize>> {
+    let texts = utf8(&texts)?;
+    Ok(py.detach(|| {
+        texts
+            .iter()
+            .map(|text| features::pystr::split(text).count())
+            .collect()
+    }))
+}
+
 /// Whether `text` has a Chinese or Japanese character.
 #[pyfunction]
 fn has_unspaced(text: &Bound<'_, PyString>) -> PyResult<bool> {
@@ -150,6 +162,7 @@ fn has_unspaced(text: &Bound<'_, PyString>) -> PyResult<bool> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(word_count, m)?)?;
     m.add_function(wrap_pyfunction!(word_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(split_counts, m)?)?;
     m.add_function(wrap_pyfunction!(has_unspaced, m)?)?;
     m.add_class::<Featurizer>()?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;

@@ -28,7 +28,7 @@ from cleaner.filters.headline import HeadlineFilter
 from cleaner.filters.learned import LearnedFilter
 from cleaner.filters.repeated import ProfileFilter
 from cleaner.filters.rules import rule_filters
-from cleaner.html.backends import make_backends
+from cleaner.html.backends import Backend, make_backends
 from cleaner.html.decode import decode_html
 from cleaner.html.dom_match import DomRuleIndex, rules_in_force
 from cleaner.models.dom_model import default_dom_model
@@ -150,10 +150,10 @@ class Cleaner:
     def clean(self, text: str, *, site: str | None = None) -> str:
         """Only the cleaned text: what `explain(text, site=site).text` returns (no Removals
         are made when the filters are the default ones: `cleaner.filters.chain`)."""
-        chain = self._pipeline(site).chain
-        if chain is not None:
-            return chain.clean_text(_text(text))
-        return self._explained(text, site).text
+        pipeline = self._pipeline(site)
+        if pipeline.chain is not None:
+            return pipeline.chain.clean_text(_text(text))
+        return pipeline.run(Document.from_text(_text(text))).text
 
     def explain_html(
         self,
@@ -175,9 +175,13 @@ class Cleaner:
     ) -> Cleaned:
         """`explain_html` of a decoded page, without a confidence unless the router gave
         one (it needs its predictions to choose)."""
+        return self._backend(backend).clean(html, url, self._pipeline(site))
+
+    def _backend(self, backend: str | None) -> Backend:
+        """The backend `backend` names (default: this Cleaner's `html_backend`)."""
         name = backend or self.config.html_backend
         check_choice("HTML backend", name, BACKENDS)
-        return self.backends[name].clean(html, url, self._pipeline(site))
+        return self.backends[name]
 
     def clean_html(
         self,
@@ -188,9 +192,7 @@ class Cleaner:
         site: str | None = None,
     ) -> str:
         """Only the cleaned main text of a page: what `explain_html(...).text` returns."""
-        name = backend or self.config.html_backend
-        check_choice("HTML backend", name, BACKENDS)
-        return self.backends[name].text(_page(html), url, self._pipeline(site))
+        return self._backend(backend).text(_page(html), url, self._pipeline(site))
 
 
 def _text(text: str) -> str:

@@ -1,7 +1,7 @@
 //! The default text filters in one call a page (`cleaner_core::chain`).
 
 use cleaner_core::chain::headline::{self, Shape};
-use cleaner_core::chain::{self, Decision, Judge, Outcome, PageJudge, Step};
+use cleaner_core::chain::{self, Decision, Judge, Outcome, Step};
 use cleaner_core::html;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -31,26 +31,12 @@ impl TextChain {
         rules: &RuleSet,
         model: Option<&CoreModel>,
         featurizer: Option<&Featurizer>,
-        threshold: Option<f32>,
+        threshold: Option<f64>,
         min_words: Option<i64>,
     ) -> PyResult<Self> {
-        let judge = match (model, featurizer, threshold, min_words) {
-            (Some(model), Some(featurizer), Some(threshold), Some(min_words)) => Some(Judge {
-                model: model.line_model().clone(),
-                languages: featurizer.languages.clone(),
-                threshold,
-                min_words,
-            }),
-            (None, None, None, None) => None,
-            _ => {
-                return Err(PyValueError::new_err(
-                    "give model, featurizer, threshold and min_words together, or none of them",
-                ))
-            }
-        };
         Ok(TextChain {
             rules: rules.inner.clone(),
-            judge,
+            judge: judge(model, featurizer, threshold, min_words, None)?,
         })
     }
 
@@ -81,7 +67,7 @@ impl TextChain {
 struct PageChain {
     rules: cleaner_core::rules::RuleSet,
     dom_rules: Option<html::DomRules>,
-    judge: Option<PageJudge>,
+    judge: Option<Judge>,
 }
 
 #[pymethods]
@@ -100,22 +86,12 @@ impl PageChain {
         min_words: Option<i64>,
         spare_best: Option<f64>,
     ) -> PyResult<Self> {
-        let judge =
-            match (model, featurizer, threshold, min_words, spare_best) {
-                (Some(model), Some(featurizer), Some(threshold), Some(min_words), Some(spare)) => {
-                    Some(PageJudge {
-                        model: model.line_model().clone(),
-                        languages: featurizer.languages.clone(),
-                        threshold,
-                        min_words,
-                        spare_best: spare,
-                    })
-                }
-                (None, None, None, None, None) => None,
-                _ => return Err(PyValueError::new_err(
-                    "give model, featurizer, threshold, min_words and spare_best together, or none",
-                )),
-            };
+        if model.is_some() && spare_best.is_none() {
+            return Err(PyValueError::new_err(
+                "the DOM block model needs spare_best",
+            ));
+        }
+        let judge = judge(model, featurizer, threshold, min_words, spare_best)?;
         Ok(PageChain {
             rules: rules.inner.clone(),
             dom_rules: dom_rules.map(|index| index.rules.clone()),
@@ -196,6 +172,30 @@ fn paragraph_breaks(
             .collect();
         headline::paragraph_breaks(&shapes, &kept)
     })
+}
+
+/// The learned filter's part from its pieces: all of model, featurizer, threshold and
+/// min_words, or none of them (rules only).
+fn judge(
+    model: Option<&CoreModel>,
+    featurizer: Option<&Featurizer>,
+    threshold: Option<f64>,
+    min_words: Option<i64>,
+    spare_best: Option<f64>,
+) -> PyResult<Option<Judge>> {
+    match (model, featurizer, threshold, min_words) {
+        (Some(model), Some(featurizer), Some(threshold), Some(min_words)) => Ok(Some(Judge {
+            model: model.line_model().clone(),
+            languages: featurizer.languages.clone(),
+            threshold,
+            min_words,
+            spare_best,
+        })),
+        (None, None, None, None) if spare_best.is_none() => Ok(None),
+        _ => Err(PyValueError::new_err(
+            "give model, featurizer, threshold and min_words together, or none of them",
+        )),
+    }
 }
 
 fn model_error(error: cleaner_core::model::ModelError) -> PyErr {

@@ -129,28 +129,26 @@ fn word_count(line: &Bound<'_, PyString>) -> PyResult<usize> {
     Ok(features::word_count(&py_text(line)?))
 }
 
+/// `count` of each text, the GIL released.
+fn counts(
+    py: Python<'_>,
+    texts: &[Bound<'_, PyString>],
+    count: fn(&str) -> usize,
+) -> PyResult<Vec<usize>> {
+    let texts = utf8(texts)?;
+    Ok(py.detach(|| texts.iter().map(|text| count(text)).collect()))
+}
+
 /// `word_count` of each text, in one call (a corpus run counts the words of every removal).
 #[pyfunction]
 fn word_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<usize>> {
-    let texts = utf8(&texts)?;
-    Ok(py.detach(|| {
-        texts
-            .iter()
-            .map(|text| features::word_count(text))
-            .collect()
-    }))
+    counts(py, &texts, features::word_count)
 }
 
 /// `len(text.split())` of each text (Python's whitespace), in one call.
 #[pyfunction]
 fn split_counts(py: Python<'_>, texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<usize>> {
-    let texts = utf8(&texts)?;
-    Ok(py.detach(|| {
-        texts
-            .iter()
-            .map(|text| features::pystr::split(text).count())
-            .collect()
-    }))
+    counts(py, &texts, |text| features::pystr::split(text).count())
 }
 
 /// Whether `text` has a Chinese or Japanese character.

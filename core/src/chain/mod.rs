@@ -19,17 +19,50 @@ use crate::lines::{build_output, cut_spans, line_key, split_lines};
 
 use crate::model::{LineModel, ModelError};
 use crate::rules::{RuleSet, TailCut};
-pub use page::{run_page, PageJudge};
+pub use page::run_page;
 
-/// The learned filter's part: the line model, the stop lists its features read, the
-/// preset's threshold (float32: numpy compared the float32 probabilities with it in float32)
-/// and the fewest words a page needs to be judged at all.
+/// The learned filter's part: the model, the stop lists its features read, the preset's
+/// threshold (float64, as Python holds it: the spare test compares the best probability
+/// with it as a float64, the removal test compares float32 probabilities with it in float32,
+/// as numpy did), the fewest words a page needs to be judged at all, and, for the DOM block
+/// model, how close to the best probability a line is spared when every line would go.
 #[derive(Debug, Clone)]
 pub struct Judge {
     pub model: LineModel,
     pub languages: Languages,
-    pub threshold: f32,
+    pub threshold: f64,
     pub min_words: i64,
+    pub spare_best: Option<f64>,
+}
+
+impl Judge {
+    /// Remove the rows (`rows[k]` is a line, `probability[k]` its score) under the
+    /// threshold, except `keep` and, when no row reaches the threshold and `spare_best` is
+    /// set, the rows within it of the best one. No probabilities: the model abstained.
+    fn remove_rows(
+        &self,
+        outcome: &mut Outcome<'_>,
+        rows: &[usize],
+        probability: &[f32],
+        keep: Option<usize>,
+    ) {
+        let best = probability
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        // numpy: a Python float against float32 values is compared in float32.
+        let spare_from = self
+            .spare_best
+            .filter(|_| f64::from(best) < self.threshold)
+            .map(|spare| (f64::from(best) - spare) as f32);
+        let threshold = self.threshold as f32;
+        for (&line, &score) in rows.iter().zip(probability) {
+            let spared = spare_from.is_some_and(|from| score >= from);
+            if score < threshold && !spared && Some(line) != keep {
+                outcome.remove(line, Decision::score(line, score));
+            }
+        }
+    }
 }
 
 /// Which filter step removed a line or span (`Decision::step`).
@@ -145,12 +178,7 @@ pub fn run<'t>(
             judge.model.uses_words(),
         );
         let (rows, _, probability) = judge.model.judge(page, judge.min_words)?;
-        // No probabilities: too few words, and the model abstains.
-        for (&line, &score) in rows.iter().zip(&probability) {
-            if score < judge.threshold {
-                outcome.remove(line, Decision::score(line, score));
-            }
-        }
+        judge.remove_rows(&mut outcome, &rows, &probability, None);
     }
     Ok(outcome)
 }

@@ -4,26 +4,12 @@
 //! above the headline; the output has a blank line between paragraphs.
 
 use super::headline::{headline_line, is_furniture, paragraph_breaks, Shape};
-use super::{rule_steps, Decision, Outcome, Step};
+use super::{rule_steps, Decision, Judge, Outcome, Step};
 use crate::dom_features::{dom_features, DomBlock};
-use crate::features::Languages;
 use crate::html::Block;
 use crate::lines::build_output;
-use crate::model::{LineModel, ModelError};
+use crate::model::ModelError;
 use crate::rules::RuleSet;
-
-/// The DOM block model's part: the model, the stop lists, the preset's threshold (float64:
-/// the spare test compares the best probability with it as a Python float; the removal
-/// test compares float32 probabilities with it in float32), the fewest words a page needs,
-/// and how close to the best probability a line is spared when every line would go.
-#[derive(Debug, Clone)]
-pub struct PageJudge {
-    pub model: LineModel,
-    pub languages: Languages,
-    pub threshold: f64,
-    pub min_words: i64,
-    pub spare_best: f64,
-}
 
 /// What the DOM features read of one block.
 fn dom_block(block: &Block) -> DomBlock<&str> {
@@ -48,7 +34,7 @@ pub fn run_page<'b>(
     blocks: &'b [Block],
     titles: &[String],
     rules: &RuleSet,
-    judge: Option<&PageJudge>,
+    judge: Option<&Judge>,
 ) -> Result<Outcome<'b>, ModelError> {
     let lines: Vec<&str> = blocks.iter().map(|block| block.text.as_str()).collect();
     let removed: Vec<bool> = blocks.iter().map(|block| block.hit.is_some()).collect();
@@ -71,14 +57,13 @@ pub fn run_page<'b>(
     Ok(outcome)
 }
 
-/// The DOM block model's removals: rows below the threshold, except the headline block and,
-/// when no row reaches the threshold, the rows within `spare_best` of the best one.
+/// The DOM block model's removals (`Judge::remove_rows`), the headline block kept.
 fn judge_blocks(
     outcome: &mut Outcome<'_>,
     blocks: &[Block],
     titles: &[String],
     headings: &[bool],
-    judge: &PageJudge,
+    judge: &Judge,
 ) -> Result<(), ModelError> {
     let dom: Vec<DomBlock<&str>> = blocks.iter().map(dom_block).collect();
     let page = dom_features(
@@ -94,20 +79,7 @@ fn judge_blocks(
         return Ok(()); // too few words: the model abstains
     }
     let headline = headline_line(titles, headings, &outcome.texts, &outcome.removed);
-    let best = probability
-        .iter()
-        .copied()
-        .fold(f32::NEG_INFINITY, f32::max);
-    // numpy: a Python float against float32 values is compared in float32.
-    let spare_from =
-        (f64::from(best) < judge.threshold).then(|| (f64::from(best) - judge.spare_best) as f32);
-    let threshold = judge.threshold as f32;
-    for (&line, &score) in rows.iter().zip(&probability) {
-        let spared = spare_from.is_some_and(|from| score >= from);
-        if score < threshold && !spared && Some(line) != headline {
-            outcome.remove(line, Decision::score(line, score));
-        }
-    }
+    judge.remove_rows(outcome, &rows, &probability, headline);
     Ok(())
 }
 

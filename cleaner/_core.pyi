@@ -36,6 +36,7 @@ _RawRule = tuple[
     Sequence[str],
     Sequence[str],
     bool,
+    bool,
 ]
 _Hit = tuple[int, str, str, str]
 _BlockTuple = tuple[

@@ -45,6 +45,7 @@ class DomRuleIndex:
                     r.unless,
                     r.unless_beside,
                     r.may_hold_page,
+                    r.may_hold_prose,
                 )
                 for r in self.rules
             ]

@@ -26,6 +26,13 @@ reader thread that outgrows the post above it). The shipped comments rule does n
 training folds it scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the
 DOM model of the time: 0.869 with it, 0.872 without), as forum pages keep their posts in
 containers named "comment".
+Nor, for the same reason, is an element holding more than half of the page's paragraph text
+(text inside `<p>`) that is itself mostly paragraphs (`HOLDS_PROSE`, `PROSE_DENSITY`): on
+modern pages menus, rails and footers outweigh the article, so the box around a story
+(`pmc-paywall`, `<aside class="rightcolumn">`) holds well under half the page's text but
+nearly all its paragraphs. A rule says `may_hold_prose = true` where its furniture can
+(a reader thread under a short post, a footer of legal text); the shipped comments and
+footer rules do.
 
 Every rule has a reason, and `examples` (HTML snippets in which it must match) and
 `counterexamples` (snippets in which it must not); the test suite runs them. Loading fails
@@ -58,8 +65,9 @@ from cleaner.packs.text_pack import (
 _PACK_KEYS = frozenset(("name", "description"))
 SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
 _VETO_KEYS = ("unless", "unless_beside")
+_FLAG_KEYS = ("may_hold_page", "may_hold_prose")
 _RULE_KEYS = frozenset(
-    ("name", "reason", "may_hold_page", "examples", "counterexamples", *SELECTOR_KEYS, *_VETO_KEYS)
+    ("name", "reason", "examples", "counterexamples", *_FLAG_KEYS, *SELECTOR_KEYS, *_VETO_KEYS)
 )
 _NAME = regex.compile(r"[a-z0-9][a-z0-9_-]*")
 _SELECTOR = regex.compile(r"[a-z0-9][a-z0-9_:.=-]*")
@@ -88,6 +96,7 @@ class DomRule:
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     may_hold_page: bool = False
+    may_hold_prose: bool = False
 
     @property
     def id(self) -> str:
@@ -155,9 +164,10 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
     examples = _strings(raw, "examples", source, where)
     if not examples:
         raise _fail(source, where, "add at least one HTML snippet to 'examples'")
-    may_hold_page = raw.get("may_hold_page", False)
-    if not isinstance(may_hold_page, bool):
-        raise _fail(source, where, "'may_hold_page' must be true or false")
+    flags = {key: raw.get(key, False) for key in _FLAG_KEYS}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise _fail(source, where, f"'{key}' must be true or false")
     return DomRule(
         pack,
         raw["name"],
@@ -165,7 +175,7 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
         **lists,
         examples=examples,
         counterexamples=_strings(raw, "counterexamples", source, where),
-        may_hold_page=may_hold_page,
+        **flags,
     )
 
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::text::py_text;
 
 /// The DOM rules in force, indexed once; rules are given in order, each as
-/// `(tags, tokens, words, roles, attrs, unless, unless_beside, may_hold_page)`.
+/// `(tags, tokens, words, roles, attrs, unless, unless_beside, may_hold_page, may_hold_prose)`.
 #[pyclass(frozen, module = "cleaner._core")]
 pub struct DomRuleIndex {
     pub rules: DomRules,
@@ -23,6 +23,7 @@ type RawRule = (
     Vec<String>,
     Vec<String>,
     bool,
+    bool,
 );
 
 #[pymethods]
@@ -32,7 +33,17 @@ impl DomRuleIndex {
         let specs: Vec<RuleSpec> = rules
             .into_iter()
             .map(
-                |(tags, tokens, words, roles, attrs, unless, unless_beside, may_hold_page)| {
+                |(
+                    tags,
+                    tokens,
+                    words,
+                    roles,
+                    attrs,
+                    unless,
+                    unless_beside,
+                    may_hold_page,
+                    may_hold_prose,
+                )| {
                     RuleSpec {
                         tags,
                         tokens,
@@ -42,6 +53,7 @@ impl DomRuleIndex {
                         unless,
                         unless_beside,
                         may_hold_page,
+                        may_hold_prose,
                     }
                 },
             )

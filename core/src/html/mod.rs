@@ -462,7 +462,8 @@ fn walk(tree: &Tree, rules: Option<&DomRules>) -> Vec<Block> {
             };
             let mut hit = rules.and_then(|r| r.matches(tag, &tokens, node.attrs()));
             if let (Some(found), Some(r)) = (&hit, rules) {
-                if !r.may_hold_page(found.rule) && holders.is_page_holder(id) {
+                let prose = !r.may_hold_prose(found.rule);
+                if !r.may_hold_page(found.rule) && holders.is_page_holder(id, prose) {
                     hit = None; // the page or its article: not furniture
                 }
             }

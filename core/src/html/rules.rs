@@ -21,6 +21,7 @@ pub struct RuleSpec {
     pub unless: Vec<String>,
     pub unless_beside: Vec<String>,
     pub may_hold_page: bool,
+    pub may_hold_prose: bool,
 }
 
 /// Which selector matched, for the removal's reason (Python words it).
@@ -47,6 +48,7 @@ struct Veto {
     unless: HashSet<String>,
     unless_beside: HashSet<String>,
     may_hold_page: bool,
+    may_hold_prose: bool,
 }
 
 /// The rules in force, indexed by selector value; for a value named by several rules the
@@ -107,6 +109,7 @@ impl DomRules {
                 unless: set(&spec.unless),
                 unless_beside: set(&spec.unless_beside),
                 may_hold_page: spec.may_hold_page,
+                may_hold_prose: spec.may_hold_prose,
             });
         }
         rules
@@ -119,6 +122,12 @@ impl DomRules {
     /// Whether the rule may match a subtree that holds the page (`may_hold_page`).
     pub fn may_hold_page(&self, rule: usize) -> bool {
         self.vetoes.get(rule).is_some_and(|v| v.may_hold_page)
+    }
+
+    /// Whether the rule may match a subtree that holds most of the page's paragraphs
+    /// (`may_hold_prose`: a reader thread under a short post, a footer of legal prose).
+    pub fn may_hold_prose(&self, rule: usize) -> bool {
+        self.vetoes.get(rule).is_some_and(|v| v.may_hold_prose)
     }
 
     /// The rule this element is furniture by and the selector that said so, or `None`:

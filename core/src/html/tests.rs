@@ -57,6 +57,68 @@ fn a_subtree_holding_the_page_is_not_furniture() {
     assert!(blocks[1].hit.is_some());
 }
 
+/// A modern page: more menu text than article, the article's paragraphs in a matched box.
+fn menu() -> String {
+    "<ul>".to_owned() + &"<li><a href='/'>Section link</a></li>".repeat(400) + "</ul>"
+}
+
+fn menu_heavy_page(box_class: &str, paragraphs: usize) -> String {
+    let menu = menu();
+    let body = "<p>A sentence of the story that runs on. </p>".repeat(paragraphs);
+    format!("{menu}<div class='{box_class}'>{body}</div><div>Short line</div>")
+}
+
+#[test]
+fn a_box_holding_most_paragraphs_is_not_furniture_unless_its_rule_may_hold_them() {
+    let rules = |may_hold_prose: bool| {
+        DomRules::new(&[RuleSpec {
+            words: vec!["sidebar".into(), "comments".into()],
+            may_hold_prose,
+            ..RuleSpec::default()
+        }])
+    };
+    let page = menu_heavy_page("sidebar-right", 40);
+    let matched = |rules: &DomRules| {
+        page_blocks(&page, Some(rules))
+            .iter()
+            .any(|b| b.hit.is_some())
+    };
+    assert!(
+        !matched(&rules(false)),
+        "the article's paragraphs are not a sidebar"
+    );
+    assert!(
+        matched(&rules(true)),
+        "a rule that may hold prose still removes the box"
+    );
+    let short = menu_heavy_page("sidebar-right", 10);
+    assert!(
+        page_blocks(&short, Some(&rules(false)))
+            .iter()
+            .any(|b| b.hit.is_some()),
+        "under HOLDS_PROSE_MIN_CHARS of paragraphs the share is not judged"
+    );
+}
+
+#[test]
+fn a_box_of_few_paragraphs_among_other_text_stays_furniture() {
+    let rules = DomRules::new(&[RuleSpec {
+        words: vec!["sidebar".into()],
+        ..RuleSpec::default()
+    }]);
+    let menu = menu();
+    let rail = "<div>A teaser headline in a div, not a paragraph</div>".repeat(60);
+    let paragraphs = "<p>A paragraph of the rail that runs on for a while. </p>".repeat(25);
+    let page = format!(
+        "{menu}<div>Article text in divs.</div><div class='sidebar'>{rail}{paragraphs}</div>"
+    );
+    let blocks = page_blocks(&page, Some(&rules));
+    assert!(
+        blocks.iter().any(|b| b.hit.is_some()),
+        "most of the page's paragraphs, but mostly not paragraphs itself: PROSE_DENSITY"
+    );
+}
+
 #[test]
 fn an_invisible_container_holding_the_page_is_read() {
     let article = "Words of the forum post itself. ".repeat(100);

@@ -169,7 +169,7 @@ class PageChain:
     ]: ...
 
 def headline_line(
-    titles: list[str], headings: list[bool], texts: list[str], removed: list[bool]
+    titles: list[str], headings: list[int], texts: list[str], removed: list[bool]
 ) -> int | None: ...
 def paragraph_breaks(
     blocks: list[tuple[tuple[str, ...], tuple[int, ...], bool, bool]], kept: list[bool]

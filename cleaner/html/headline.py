@@ -34,13 +34,13 @@ def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 
 def headline_line(document: Document, draft: Draft) -> int | None:
     """The line of the page's headline block among those still in place, or None (no
-    titles in the page's head, or no block that matches one). Chosen by the core
+    block matches the titles in the page's head and no lone `<h1>` stands in). Chosen by the core
     (`core/src/chain/headline.rs`), which the one-call `fast` path uses too."""
-    if not document.titles or not document.blocks:
+    if not document.blocks:
         return None
     return _core.headline_line(
         list(document.titles),
-        [block.heading > 0 for block in document.blocks],
+        [block.heading for block in document.blocks],
         list(draft.texts),
         list(draft.removed),
     )

@@ -38,14 +38,20 @@ def _draft(document: Document, removed: set[int] = frozenset()) -> Draft:
     return Draft(document.lines, tuple(i in removed for i in range(len(document))))
 
 
-def test_a_headline_part_counts_but_not_the_site_name() -> None:
+def test_a_headline_part_beats_the_site_name_and_a_lone_h1_beats_a_title_part() -> None:
     titles = ("Ferry crews vote to strike | Harbour Post Online",)
     site = _document([_block("Harbour Post Online"), _block("Ferry crews vote to strike")], titles)
     assert headline_line(site, _draft(site)) == 1
-    short = _document([_block("Harbour Post Online"), _block("Ferry crews")], titles)
-    assert headline_line(short, _draft(short)) is None  # a part needs three words
+    other = _document([_block("Harbour Post Online"), _block("Crews walk out", heading=1)], titles)
+    assert headline_line(other, _draft(other)) == 1  # the page's one <h1>, not a title part
     whole = _document([_block("Ferry crews vote to strike | Harbour Post Online")], titles)
     assert headline_line(whole, _draft(whole)) == 0
+    blog = ("Official Blog of the League", "Rookie agrees the start is embarrassing - League.com")
+    nfl = _document(
+        [_block("Official Blog of the League"), _block("Rookie agrees the start is embarrassing")],
+        blog,
+    )
+    assert headline_line(nfl, _draft(nfl)) == 1  # most of <title> beats an og:title site name
 
 
 def test_headline_line_prefers_a_heading_and_skips_removed_blocks() -> None:
@@ -58,7 +64,9 @@ def test_headline_line_prefers_a_heading_and_skips_removed_blocks() -> None:
     document = _document(blocks, titles)
     assert headline_line(document, _draft(document)) == 1
     assert headline_line(document, _draft(document, {1})) == 0
-    assert headline_line(_document(blocks, ()), _draft(document)) is None
+    assert headline_line(_document(blocks, ()), _draft(document)) == 1  # the lone <h1>
+    no_h1 = [blocks[0], blocks[2]]
+    assert headline_line(_document(no_h1, ()), _draft(_document(no_h1, ()))) is None
 
 
 def test_the_filter_drops_link_lists_above_the_headline_and_keeps_the_byline() -> None:

@@ -144,7 +144,7 @@ impl PageChain {
 fn headline_line(
     py: Python<'_>,
     titles: Vec<String>,
-    headings: Vec<bool>,
+    headings: Vec<u8>,
     texts: Vec<Bound<'_, PyString>>,
     removed: Vec<bool>,
 ) -> PyResult<Option<usize>> {

@@ -46,44 +46,113 @@ pub fn contains_run(haystack: &[String], needle: &[String]) -> bool {
             .any(|window| window == needle)
 }
 
-/// The largest share of a title's words the block's words are (1.0: a title whole; 0: none,
-/// or a part shorter than `MIN_PART_WORDS` words or `MIN_TITLE_SHARE`).
-pub fn title_share(words: &[String], titles: &[Vec<String>]) -> f64 {
-    let mut best = 0.0f64;
-    for title in titles {
-        if words == title.as_slice() {
-            return 1.0;
-        }
-        if words.len() >= MIN_PART_WORDS && contains_run(title, words) {
-            let share = words.len() as f64 / title.len() as f64;
-            if share >= MIN_TITLE_SHARE {
-                best = best.max(share);
-            }
-        }
+/// Where a `<title>` splits into parts: "Headline - Site", "Site » Blog Archive » Headline",
+/// "Blog: Headline".
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+[-|–—»·•/:]+\s+|\s*[|»·•]\s*|:\s+").expect("valid regex"));
+
+/// A page title as words, and the parts its separators make (each of at least
+/// `MIN_PART_WORDS` words, the whole left out).
+#[derive(Debug, Clone)]
+pub struct Title {
+    pub words: Vec<String>,
+    pub parts: Vec<Vec<String>>,
+}
+
+impl Title {
+    pub fn new(title: &str) -> Title {
+        let words = word_tokens(title);
+        let parts = SEPARATOR
+            .split(title)
+            .map(word_tokens)
+            .filter(|part| part.len() >= MIN_PART_WORDS && *part != words)
+            .collect();
+        Title { words, parts }
     }
-    best
+}
+
+/// How a block matches the page's titles, strongest first: a title whole or a run of at
+/// least `MIN_PART_WORDS` words that is at least `MIN_TITLE_SHARE` of one (`Most`), or only
+/// a part of one between its separators (`Part`: the site's name is a part too, so a part
+/// counts only when neither a title nor the page's one `<h1>` names the headline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleMatch {
+    Most,
+    Part,
+}
+
+pub fn title_match(words: &[String], titles: &[Title]) -> Option<TitleMatch> {
+    let most = |title: &Title| {
+        words == title.words.as_slice()
+            || (words.len() >= MIN_PART_WORDS
+                && contains_run(&title.words, words)
+                && words.len() as f64 / title.words.len() as f64 >= MIN_TITLE_SHARE)
+    };
+    if titles.iter().any(most) {
+        Some(TitleMatch::Most)
+    } else if titles
+        .iter()
+        .any(|title| title.parts.iter().any(|part| part.as_slice() == words))
+    {
+        Some(TitleMatch::Part)
+    } else {
+        None
+    }
 }
 
 /// The line of the headline block among those still in place (`texts[i]` is block i's text
-/// as the filters left it), or None: no titles, or no block that matches one.
+/// as the filters left it; `headings[i]` its heading level, 0 for none), or None: the block
+/// that is most of a title, else the page's one `<h1>` (`only_h1`), else a part of a title.
+/// Among blocks of one kind of match, the one with most words wins (a headline that is
+/// most of `<title>` beats a site name that is all of an `og:title`; the headline part of
+/// "Headline - Section - Site" beats the site's name), then a heading, then the earlier.
 pub fn headline_line<S: AsRef<str>>(
     titles: &[String],
-    headings: &[bool],
+    headings: &[u8],
     texts: &[S],
     removed: &[bool],
 ) -> Option<usize> {
-    if titles.is_empty() || headings.is_empty() {
-        return None;
+    let [most, part] = titled_lines(titles, headings, texts, removed);
+    most.or_else(|| only_h1(headings, texts, removed)).or(part)
+}
+
+/// A page whose headline reads differently from its titles ("Instagramming Iceland" under
+/// `<title>Instagram photos from Iceland | Legal Nomads`) still marks it as its one `<h1>`:
+/// the only level-1 heading still in place, if it is not a paragraph.
+fn only_h1<S: AsRef<str>>(headings: &[u8], texts: &[S], removed: &[bool]) -> Option<usize> {
+    let mut found = None;
+    for (line, &level) in headings.iter().enumerate() {
+        if level != 1 || removed.get(line).copied().unwrap_or(false) {
+            continue;
+        }
+        let words = texts.get(line).map_or(0, |t| word_tokens(t.as_ref()).len());
+        if words == 0 || words > MAX_HEADLINE_WORDS || found.is_some() {
+            return None;
+        }
+        found = Some(line);
     }
-    let title_words: Vec<Vec<String>> = titles
+    found
+}
+
+/// The best block of each kind of title match (`TitleMatch::Most`, then `Part`).
+fn titled_lines<S: AsRef<str>>(
+    titles: &[String],
+    headings: &[u8],
+    texts: &[S],
+    removed: &[bool],
+) -> [Option<usize>; 2] {
+    let parsed: Vec<Title> = titles
         .iter()
-        .map(|title| word_tokens(title))
-        .filter(|words| !words.is_empty())
+        .map(|title| Title::new(title))
+        .filter(|title| !title.words.is_empty())
         .collect();
-    let longest = MAX_TITLE_STRETCH * titles.iter().map(|t| t.chars().count()).max()?;
-    let mut best = (0.0f64, false);
-    let mut chosen = None;
-    for (line, &heading) in headings.iter().enumerate() {
+    let Some(longest) = titles.iter().map(|t| t.chars().count()).max() else {
+        return [None, None];
+    };
+    let longest = MAX_TITLE_STRETCH * longest;
+    // Per kind: (words, heading) of the best so far, and its line.
+    let mut best = [((0usize, false), None), ((0usize, false), None)];
+    for (line, &level) in headings.iter().enumerate() {
         let Some(text) = texts.get(line).map(AsRef::as_ref) else {
             break;
         };
@@ -95,14 +164,17 @@ pub fn headline_line<S: AsRef<str>>(
         if words.is_empty() || words.len() > MAX_HEADLINE_WORDS {
             continue;
         }
-        let share = title_share(&words, &title_words);
-        // (share, heading) against the best so far, as Python compares tuples.
-        if share > 0.0 && (share > best.0 || (share == best.0 && heading && !best.1)) {
-            best = (share, heading);
-            chosen = Some(line);
+        let Some(kind) = title_match(&words, &parsed) else {
+            continue;
+        };
+        let slot = &mut best[kind as usize];
+        let score = (words.len(), level > 0);
+        let (seen, _) = *slot;
+        if score.0 > seen.0 || (score.0 == seen.0 && score.1 && !seen.1) {
+            *slot = (score, Some(line));
         }
     }
-    chosen
+    [best[0].1, best[1].1]
 }
 
 /// Links or list items: what menus, breadcrumbs and story strips are made of.
@@ -221,16 +293,89 @@ mod tests {
     }
 
     #[test]
-    fn title_share_counts_a_headline_part_but_not_the_site_name() {
-        let titles = vec![words("Ferry crews vote to strike | Harbour Post Online")];
-        assert!(title_share(&words("Ferry crews vote to strike"), &titles) > 0.5);
-        assert_eq!(title_share(&words("Harbour Post Online"), &titles), 0.0);
-        assert_eq!(title_share(&words("Ferry Crews"), &titles), 0.0);
-        let whole = words("ferry crews vote to strike harbour post online");
-        assert_eq!(title_share(&whole, &titles), 1.0);
+    fn title_match_counts_a_headline_and_the_parts_of_a_title() {
+        use TitleMatch::{Most, Part};
+        let titles = vec![Title::new(
+            "Ferry crews vote to strike | Harbour Post Online",
+        )];
+        let matched = |text: &str| title_match(&words(text), &titles);
+        assert_eq!(matched("Ferry crews vote to strike"), Some(Most));
+        assert_eq!(matched("Ferry Crews"), None);
+        assert_eq!(matched("crews vote to"), None, "under half");
+        assert_eq!(matched("Harbour Post Online"), Some(Part));
+        assert_eq!(
+            matched("ferry crews vote to strike harbour post online"),
+            Some(Most)
+        );
+        let long = vec![Title::new(
+            "Paper leaves for crafting - Things to make and do - The Crafty Crow",
+        )];
+        assert_eq!(
+            title_match(&words("Paper leaves for crafting"), &long),
+            Some(Part)
+        );
         assert_eq!(
             words("Grüße, São Paulo 2026!"),
             ["grüße", "são", "paulo", "2026"]
+        );
+    }
+
+    #[test]
+    fn headline_prefers_more_title_words_over_a_site_name_title() {
+        let titles = vec![
+            "Official Blog of the League".to_owned(),
+            "Rookie agrees the start is embarrassing - League.com".to_owned(),
+        ];
+        let texts = [
+            "Official Blog of the League",
+            "Rookie agrees the start is embarrassing",
+            "The story.",
+        ];
+        assert_eq!(
+            headline_line(&titles, &[2, 2, 0], &texts, &[false; 3]),
+            Some(1)
+        );
+        let parts =
+            vec!["Paper leaves for crafting - Things to make and do - The Crafty Crow".to_owned()];
+        let texts = ["The Crafty Crow", "Paper leaves for crafting", "The story."];
+        assert_eq!(
+            headline_line(&parts, &[2, 2, 0], &texts, &[false; 3]),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn without_a_title_match_the_lone_h1_is_the_headline() {
+        let titles = vec!["Instagram photos from Iceland | Legal Nomads".to_owned()];
+        let texts = [
+            "Legal Nomads",
+            "Instagramming Iceland",
+            "The story, at length.",
+        ];
+        assert_eq!(
+            headline_line(&titles, &[2, 1, 0], &texts, &[false; 3]),
+            Some(1)
+        );
+        assert_eq!(headline_line(&[], &[2, 1, 0], &texts, &[false; 3]), Some(1));
+        let parts = vec!["Instagram photos from Iceland in winter | The Legal Nomads".to_owned()];
+        let site = [
+            "The Legal Nomads",
+            "Instagramming Iceland",
+            "The story, at length.",
+        ];
+        assert_eq!(
+            headline_line(&parts, &[0, 1, 0], &site, &[false; 3]),
+            Some(1),
+            "the lone h1 before a part of a title, which the site's name can be"
+        );
+        assert_eq!(
+            headline_line(&titles, &[1, 1, 0], &texts, &[false; 3]),
+            None,
+            "two h1s: neither is the page's headline by that token"
+        );
+        assert_eq!(
+            headline_line(&titles, &[2, 1, 0], &texts, &[false, true, false]),
+            None
         );
     }
 
@@ -243,19 +388,16 @@ mod tests {
             "Ferry",
         ];
         assert_eq!(
-            headline_line(&titles, &[false, true, false], &texts, &[false; 3]),
+            headline_line(&titles, &[0, 2, 0], &texts, &[false; 3]),
             Some(1)
         );
         assert_eq!(
-            headline_line(&titles, &[false, false, false], &texts, &[false; 3]),
+            headline_line(&titles, &[0, 0, 0], &texts, &[false; 3]),
             Some(0)
         );
         let removed = [true, true, false];
-        assert_eq!(
-            headline_line(&titles, &[false, true, false], &texts, &removed),
-            None
-        );
-        assert_eq!(headline_line(&[], &[false; 3], &texts, &[false; 3]), None);
+        assert_eq!(headline_line(&titles, &[0, 2, 0], &texts, &removed), None);
+        assert_eq!(headline_line(&[], &[0; 3], &texts, &[false; 3]), None);
     }
 
     fn shape<'a>(path: &'a [&'a str], ancestors: &'a [usize], in_list: bool) -> Shape<'a, &'a str> {

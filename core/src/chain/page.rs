@@ -43,7 +43,7 @@ pub fn run_page<'b>(
         .map(|line| Decision::line(line, Step::DomRule))
         .collect();
     let mut outcome = rule_steps(&lines, removed, decisions, rules);
-    let headings: Vec<bool> = blocks.iter().map(|block| block.heading > 0).collect();
+    let headings: Vec<u8> = blocks.iter().map(|block| block.heading).collect();
     if let Some(judge) = judge {
         judge_blocks(&mut outcome, blocks, titles, &headings, judge)?;
     }
@@ -62,7 +62,7 @@ fn judge_blocks(
     outcome: &mut Outcome<'_>,
     blocks: &[Block],
     titles: &[String],
-    headings: &[bool],
+    headings: &[u8],
     judge: &Judge,
 ) -> Result<(), ModelError> {
     let dom: Vec<DomBlock<&str>> = blocks.iter().map(dom_block).collect();

@@ -164,9 +164,8 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
     examples = _strings(raw, "examples", source, where)
     if not examples:
         raise _fail(source, where, "add at least one HTML snippet to 'examples'")
-    flags = {key: raw.get(key, False) for key in _FLAG_KEYS}
-    for key, value in flags.items():
-        if not isinstance(value, bool):
+    for key in _FLAG_KEYS:
+        if not isinstance(raw.get(key, False), bool):
             raise _fail(source, where, f"'{key}' must be true or false")
     return DomRule(
         pack,
@@ -175,7 +174,8 @@ def _parse_rule(raw: object, pack: str, source: str, index: int) -> DomRule:
         **lists,
         examples=examples,
         counterexamples=_strings(raw, "counterexamples", source, where),
-        **flags,
+        may_hold_page=raw.get("may_hold_page", False),
+        may_hold_prose=raw.get("may_hold_prose", False),
     )
 
 

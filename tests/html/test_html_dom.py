@@ -72,6 +72,10 @@ def test_check_dom_pack_reports_problems():
             {"name": "x", "reason": "r", "tags": ["nav"], "examples": ["x"], "may_hold_page": 1},
             "true or false",
         ),
+        (
+            {"name": "x", "reason": "r", "tags": ["nav"], "examples": ["x"], "may_hold_prose": "y"},
+            "'may_hold_prose' must be true or false",
+        ),
     ],
 )
 def test_broken_rules_fail_at_load_time_in_one_line(rule, message):
@@ -186,6 +190,40 @@ def test_a_matched_subtree_that_holds_the_page_is_not_furniture():
     )
     thread = f'<html><body><p>A short post.</p><div class="thread">{ARTICLE}</div></body></html>'
     assert texts_of(thread, rules_in_force([own]))[-1][1] == "thread"
+
+
+MENU = (
+    "<ul>"
+    + "".join(f'<li><a href="/{n}">Section {n} of the site</a></li>' for n in range(300))
+    + "</ul>"
+)
+
+
+def test_a_box_holding_most_of_a_menu_heavy_page_s_paragraphs_is_the_article():
+    """Menus outweigh the story (so the box holds under half of the page's text), but the
+    box holds nearly all of its paragraphs: kept for the model to judge, unless the rule
+    that matched may hold prose (comments, footers, dialogs)."""
+    for box in ('<aside class="rightcolumn">', '<div class="col sidebar-right">'):
+        page = f"<html><body>{MENU}{box}{ARTICLE}</div><p>Short line.</p></body></html>"
+        assert all(name is None for _, name in texts_of(page)), box
+    for box, rule in (
+        ('<div id="comments">', "comments"),
+        ("<footer>", "site-footer"),
+        ('<div role="dialog">', "dialog"),
+    ):
+        page = f"<html><body>{MENU}{box}{ARTICLE}</div><p>Short line.</p></body></html>"
+        assert rule in {name for _, name in texts_of(page)}, box
+
+
+def test_paywall_marks_the_story_not_a_box():
+    """Publishers mark the paywalled paragraphs themselves `paywall`; the prompt that asks
+    for a subscription is a separate, named box."""
+    story = "".join(f'<p class="paywall">Paragraph {n} behind the meter.</p>' for n in range(3))
+    prompt = '<div class="paywall-prompt">Subscribe to keep reading</div>'
+    assert texts_of(f"<html><body>{story}{prompt}</body></html>") == [
+        *((f"Paragraph {n} behind the meter.", None) for n in range(3)),
+        ("Subscribe to keep reading", "newsletter"),
+    ]
 
 
 def test_an_article_body_decides_what_holds_the_page():

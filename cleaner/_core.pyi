@@ -35,6 +35,7 @@ _RawRule = tuple[
     Sequence[str],
     Sequence[str],
     Sequence[str],
+    Sequence[str],
     bool,
     bool,
 ]

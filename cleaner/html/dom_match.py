@@ -44,6 +44,7 @@ class DomRuleIndex:
                     r.attrs,
                     r.unless,
                     r.unless_beside,
+                    r.unless_tokens,
                     r.may_hold_page,
                     r.may_hold_prose,
                 )

@@ -15,7 +15,8 @@ rule when any of its selectors does:
 `<div class="post-content share">`), because the article's own wrapper sometimes carries a
 furniture word. `unless_beside` vetoes only from the element's *other* tokens, those that do
 not carry the rule's own selector: `comments-body` is a comment's body and matches, while
-`<article class="entry-content comments-open">` is the post. Elements `html`, `body`, `main`
+`<article class="entry-content comments-open">` is the post. `unless_tokens` vetoes on a
+whole token: `paywall` alone marks a story's paragraphs, `paywall--titel` a prompt. Elements `html`, `body`, `main`
 and `article` are never matched: a whole page or article is not furniture. Nor is an
 element that holds most of a page's text (`HOLDS_PAGE` in core/src/html/holders.rs) with no
 article body outside it, or whose text is mostly an article body's, or that holds the page's
@@ -64,7 +65,7 @@ from cleaner.packs.text_pack import (
 
 _PACK_KEYS = frozenset(("name", "description"))
 SELECTOR_KEYS = ("tags", "tokens", "words", "roles", "attrs")
-_VETO_KEYS = ("unless", "unless_beside")
+_VETO_KEYS = ("unless", "unless_beside", "unless_tokens")
 _FLAG_KEYS = ("may_hold_page", "may_hold_prose")
 _RULE_KEYS = frozenset(
     ("name", "reason", "examples", "counterexamples", *_FLAG_KEYS, *SELECTOR_KEYS, *_VETO_KEYS)
@@ -93,6 +94,7 @@ class DomRule:
     attrs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     unless_beside: tuple[str, ...] = ()
+    unless_tokens: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     may_hold_page: bool = False

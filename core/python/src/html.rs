@@ -8,13 +8,15 @@ use std::collections::HashMap;
 use crate::text::py_text;
 
 /// The DOM rules in force, indexed once; rules are given in order, each as
-/// `(tags, tokens, words, roles, attrs, unless, unless_beside, may_hold_page, may_hold_prose)`.
+/// `(tags, tokens, words, roles, attrs, unless, unless_beside, unless_tokens, may_hold_page,
+/// may_hold_prose)`.
 #[pyclass(frozen, module = "cleaner._core")]
 pub struct DomRuleIndex {
     pub rules: DomRules,
 }
 
 type RawRule = (
+    Vec<String>,
     Vec<String>,
     Vec<String>,
     Vec<String>,
@@ -41,6 +43,7 @@ impl DomRuleIndex {
                     attrs,
                     unless,
                     unless_beside,
+                    unless_tokens,
                     may_hold_page,
                     may_hold_prose,
                 )| {
@@ -52,6 +55,7 @@ impl DomRuleIndex {
                         attrs,
                         unless,
                         unless_beside,
+                        unless_tokens,
                         may_hold_page,
                         may_hold_prose,
                     }

@@ -20,6 +20,7 @@ pub struct RuleSpec {
     pub attrs: Vec<String>,
     pub unless: Vec<String>,
     pub unless_beside: Vec<String>,
+    pub unless_tokens: Vec<String>,
     pub may_hold_page: bool,
     pub may_hold_prose: bool,
 }
@@ -47,6 +48,7 @@ struct Veto {
     words: HashSet<String>,
     unless: HashSet<String>,
     unless_beside: HashSet<String>,
+    unless_tokens: HashSet<String>,
     may_hold_page: bool,
     may_hold_prose: bool,
 }
@@ -108,6 +110,7 @@ impl DomRules {
                 words: set(&spec.words),
                 unless: set(&spec.unless),
                 unless_beside: set(&spec.unless_beside),
+                unless_tokens: set(&spec.unless_tokens),
                 may_hold_page: spec.may_hold_page,
                 may_hold_prose: spec.may_hold_prose,
             });
@@ -193,19 +196,20 @@ impl DomRules {
         best
     }
 
-    /// Whether the element's class/id words veto `rule`: any word in `unless`, or a word in
+    /// Whether the element's class/id words veto `rule`: a whole token in `unless_tokens`,
+    /// any word in `unless`, or a word in
     /// `unless_beside` on a token that carries none of the rule's own tokens or words.
     fn vetoed(&self, rule: usize, tokens: &[String]) -> bool {
         let Some(veto) = self.vetoes.get(rule) else {
             return false;
         };
-        if veto.unless.is_empty() && veto.unless_beside.is_empty() {
+        if veto.unless.is_empty() && veto.unless_beside.is_empty() && veto.unless_tokens.is_empty()
+        {
             return false;
         }
-        if tokens
-            .iter()
-            .any(|token| words(token).any(|w| veto.unless.contains(w)))
-        {
+        if tokens.iter().any(|token| {
+            veto.unless_tokens.contains(token) || words(token).any(|w| veto.unless.contains(w))
+        }) {
             return true;
         }
         tokens.iter().any(|token| {

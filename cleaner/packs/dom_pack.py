@@ -17,9 +17,9 @@ furniture word. `unless_beside` vetoes only from the element's *other* tokens, t
 not carry the rule's own selector: `comments-body` is a comment's body and matches, while
 `<article class="entry-content comments-open">` is the post. `unless_tokens` vetoes on a
 whole token: `paywall` alone marks a story's paragraphs, `paywall--titel` a prompt.
-Elements `html`, `body`, `main` and `article` are never matched: a whole page or article is not furniture. Nor is an
-element that holds most of a page's text (`HOLDS_PAGE` in core/src/html/holders.rs) with no
-article body outside it, or whose text is mostly an article body's, or that holds the page's
+Elements `html`, `body`, `main` and `article` are never matched: a whole page or article
+is not furniture. Nor is an element that holds most of a page's text (`HOLDS_PAGE` in
+core/src/html/holders.rs) with no article body outside it, or whose text is mostly an article body's, or that holds the page's
 largest article body (the core's `PageHolders::is_page_holder`): that is the page wrapped in
 a container named after its layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`,
 `ad-wallpaper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a

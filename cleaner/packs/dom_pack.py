@@ -11,22 +11,23 @@ rule when any of its selectors does:
 - `roles`: its ARIA `role` (`complementary`, `navigation`);
 - `attrs`: an attribute it carries (`data-ad-slot`), or `name=value` for an exact value.
 
-`unless` lists class/id words that veto a match on that element (`content` keeps
-`<div class="post-content share">`), because the article's own wrapper sometimes carries a
+`unless` lists class/id words that veto a match on that element (`content` keeps `<div
+class="post-content share">`), because the article's own wrapper sometimes carries a
 furniture word. `unless_beside` vetoes only from the element's *other* tokens, those that do
 not carry the rule's own selector: `comments-body` is a comment's body and matches, while
 `<article class="entry-content comments-open">` is the post. `unless_tokens` vetoes on a
-whole token: `paywall` alone marks a story's paragraphs, `paywall--titel` a prompt.
-Elements `html`, `body`, `main` and `article` are never matched: a whole page or article
-is not furniture. Nor is an element that holds most of a page's text (`HOLDS_PAGE` in
-core/src/html/holders.rs) with no article body outside it, or whose text is mostly an article body's, or that holds the page's
-largest article body (the core's `PageHolders::is_page_holder`): that is the page wrapped in
-a container named after its layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`,
-`ad-wallpaper`), unless the rule says `may_hold_page = true` (a site's own pack may, for a
-reader thread that outgrows the post above it). The shipped comments rule does not: on the
-training folds it scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the
-DOM model of the time: 0.869 with it, 0.872 without), as forum pages keep their posts in
-containers named "comment".
+whole token: `paywall` alone marks a story's paragraphs, `paywall--titel` a prompt. Elements
+`html`, `body`, `main` and `article` are never matched: a whole page or article is not
+furniture. Nor is an element that holds most of a page's text (`HOLDS_PAGE` in
+core/src/html/holders.rs) with no article body outside it, or whose text is mostly an
+article body's, or that holds the page's largest article body (the core's
+`PageHolders::is_page_holder`): that is the page wrapped in a container named after its
+layout or a site skin (`sidebar-right`, `menu-top`, `share_wrapper`, `ad-wallpaper`), unless
+the rule says `may_hold_page = true` (a site's own pack may, for a reader thread that
+outgrows the post above it). The shipped comments rule does not: on the training folds it
+scored lower with it (mean F1 of `fast` on wcxb_dev folds 0-7, with the DOM model of the
+time: 0.869 with it, 0.872 without), as forum pages keep their posts in containers named
+"comment".
 Nor, for the same reason, is an element holding more than half of the page's paragraph text
 (text inside `<p>`) that is itself mostly paragraphs (`HOLDS_PROSE`, `PROSE_DENSITY`): on
 modern pages menus, rails and footers outweigh the article, so the box around a story

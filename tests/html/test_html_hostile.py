@@ -90,7 +90,7 @@ def test_wrong_type_and_backend_are_clear_errors():
 CORE_BOUND_SECONDS = 1.0
 
 
-def timed_blocks(page: str) -> list[str]:
+def timed_blocks(page: str, bound: float = CORE_BOUND_SECONDS) -> list[str]:
     from cleaner.html.dom_match import rules_in_force
     from cleaner.html.walk import page_blocks
     from cleaner.packs.dom_pack import builtin_dom_packs
@@ -98,7 +98,7 @@ def timed_blocks(page: str) -> list[str]:
     rules = rules_in_force(builtin_dom_packs())
     start = time.perf_counter()
     blocks = page_blocks(page, rules)
-    assert time.perf_counter() - start < CORE_BOUND_SECONDS
+    assert time.perf_counter() - start < bound
     return [block.text for block in blocks]
 
 
@@ -125,9 +125,15 @@ def test_core_one_megabyte_attribute():
     assert timed_blocks(page) == ["Kept.", "More."]
 
 
+# 50 MB is copied a few times whatever the parser does: 0.4-0.5 s alone, 1.1 s once inside
+# the full suite on a busy machine. The bound catches work that grows faster than the input
+# (a second pass per node would take minutes), not a slow moment.
+FIFTY_MB_BOUND_SECONDS = 3.0
+
+
 def test_core_fifty_megabyte_text_node():
     page = "<html><body><p>" + "word " * 10_000_000 + "</p></body></html>"
-    (text,) = timed_blocks(page)
+    (text,) = timed_blocks(page, FIFTY_MB_BOUND_SECONDS)
     assert len(text) == len("word " * 10_000_000) - 1
 
 

@@ -5,10 +5,11 @@ the article looks much like a section title or a teaser, so on held-out news pag
 dropped headlines a reader expects first (docs/decisions.md, "Headlines"). The page says
 which line it is: `og:title`, `twitter:title` and `<title>` (`cleaner.html.titles`) hold the
 headline, whole or with the site's name added. The headline block is the block still in
-place whose words are a title's, or the largest share of one (a site-name block also sits
-inside `<title>`, but covers less of it); heading blocks win ties, then the earlier block.
-The bounds (a block of at most 40 words, a part of at least 3 words and half the title, at
-most twice the longest title's length) are in `core/src/chain/headline.rs`.
+place that is most of a title (the one matching most words, then a heading, then the
+earlier), else the page's one `<h1>`, else a part of `<title>` between its separators (last,
+since the site's name is a part too). The bounds (a block of at most 40 words, a run of at
+least 3 words and half the title, at most twice the longest title's length) are in
+`core/src/chain/headline.rs`.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 
 
 def headline_line(document: Document, draft: Draft) -> int | None:
-    """The line of the page's headline block among those still in place, or None (no
-    block matches the titles in the page's head and no lone `<h1>` stands in). Chosen by the core
+    """The line of the page's headline block among those still in place, or None (no block
+    matches a title in the page's head and no lone `<h1>` stands in). Chosen by the core
     (`core/src/chain/headline.rs`), which the one-call `fast` path uses too."""
     if not document.blocks:
         return None

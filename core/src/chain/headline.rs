@@ -2,10 +2,9 @@
 //! (`cleaner.html.headline`, `cleaner.filters.headline`, `cleaner.html.paragraphs`, which
 //! call these).
 //!
-//! The headline is the block still in place whose words are one of the page's titles
-//! (`og:title`, `twitter:title`, `<title>`), or the largest share of one: a headline covers
-//! its title, the site name or a section word in `<title>` does not. Heading blocks win ties,
-//! then the earlier block.
+//! The headline is the block still in place that is most of one of the page's titles
+//! (`og:title`, `twitter:title`, `<title>`), else the page's one `<h1>`, else a part of a
+//! title between its separators (`headline_line`).
 
 use std::sync::LazyLock;
 
@@ -167,10 +166,11 @@ fn titled_lines<S: AsRef<str>>(
         let Some(kind) = title_match(&words, &parsed) else {
             continue;
         };
+        // (words, heading) as a tuple: more words, then a heading, wins; a tie keeps the
+        // earlier block.
         let slot = &mut best[kind as usize];
         let score = (words.len(), level > 0);
-        let (seen, _) = *slot;
-        if score.0 > seen.0 || (score.0 == seen.0 && score.1 && !seen.1) {
+        if score > slot.0 {
             *slot = (score, Some(line));
         }
     }

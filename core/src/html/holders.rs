@@ -113,34 +113,39 @@ pub(super) fn push_children<T>(
     }
 }
 
-/// Post-order sums of text characters, iterative: `all` counts every subtree but the
-/// never-text ones; `shown` leaves out what `hidden` says too (its own count for a hidden
-/// node is still its subtree's, never read).
+/// Visits every node not left out by `enter` (nor under one) after its children, without
+/// recursion: what per-subtree sums need.
+fn post_order(tree: &Tree, enter: impl Fn(usize) -> bool, mut visit: impl FnMut(usize)) {
+    let mut stack: Vec<(usize, bool)> = vec![(0, false)];
+    while let Some((id, done)) = stack.pop() {
+        if done {
+            visit(id);
+        } else if enter(id) {
+            stack.push((id, true));
+            push_children(tree, id, &mut stack, |c| (c, false));
+        }
+    }
+}
+
+/// Post-order sums of text characters: `all` counts every subtree but the never-text ones;
+/// `shown` leaves out what `hidden` says too (its own count for a hidden node is still its
+/// subtree's, never read).
 fn subtree_chars(tree: &Tree, hidden: impl Fn(usize) -> bool) -> (Vec<usize>, Vec<usize>) {
     let n = tree.nodes.len();
     let (mut all, mut shown) = (vec![0usize; n], vec![0usize; n]);
-    let mut stack: Vec<(usize, bool)> = vec![(0, false)];
-    while let Some((id, done)) = stack.pop() {
-        if !done {
-            if !is_never_text(tree.node(id).tag().unwrap_or("")) {
-                stack.push((id, true));
-                push_children(tree, id, &mut stack, |c| (c, false));
-            }
-            continue;
-        }
+    let enter = |id: usize| !is_never_text(tree.node(id).tag().unwrap_or(""));
+    post_order(tree, enter, |id| {
         let own = text_len(tree, id);
         let (mut sum_all, mut sum_shown) = (own, own);
-        let mut child = tree.node(id).first_child;
-        while child != NONE {
+        for child in tree.children(id) {
             sum_all += all[child];
             if !hidden(child) {
                 sum_shown += shown[child];
             }
-            child = tree.node(child).next;
         }
         all[id] = sum_all;
         shown[id] = sum_shown;
-    }
+    });
     (all, shown)
 }
 
@@ -309,37 +314,24 @@ struct Prose {
 fn prose_chars(tree: &Tree, counts: &Counts) -> Prose {
     let n = tree.nodes.len();
     let (mut prose, mut text) = (vec![0usize; n], vec![0usize; n]);
-    // (node, inside a paragraph, children done)
-    let mut stack: Vec<(usize, bool, bool)> = vec![(0, false, false)];
-    while let Some((id, in_p, done)) = stack.pop() {
+    let enter = |id: usize| {
+        let tag = tree.node(id).tag().unwrap_or("");
+        !is_never_text(tag) && (!is_invisible(tag) || counts.unwrapped[id])
+    };
+    post_order(tree, enter, |id| {
         let node = tree.node(id);
-        if done {
-            for child in tree.children(id) {
-                prose[id] += prose[child];
-                text[id] += text[child];
-            }
-            continue;
+        if let Data::Text(value) = &node.data {
+            text[id] = value.chars().filter(|c| !c.is_whitespace()).count();
+            return;
         }
-        match &node.data {
-            Data::Text(value) => {
-                text[id] = value.chars().filter(|c| !c.is_whitespace()).count();
-                if in_p {
-                    prose[id] = text[id];
-                }
-                continue;
-            }
-            Data::Element { .. } => {
-                let tag = node.tag().unwrap_or("");
-                if is_never_text(tag) || (is_invisible(tag) && !counts.unwrapped[id]) {
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        let in_p = in_p || node.tag() == Some("p");
-        stack.push((id, in_p, true));
-        push_children(tree, id, &mut stack, |c| (c, in_p, false));
-    }
+        text[id] = tree.children(id).map(|c| text[c]).sum();
+        // All text under a `<p>` is its paragraph's, whatever inline elements wrap it.
+        prose[id] = if node.tag() == Some("p") {
+            text[id]
+        } else {
+            tree.children(id).map(|c| prose[c]).sum()
+        };
+    });
     Prose { prose, text }
 }
 

@@ -196,9 +196,9 @@ impl DomRules {
         best
     }
 
-    /// Whether the element's class/id words veto `rule`: a whole token in `unless_tokens`,
-    /// any word in `unless`, or a word in
-    /// `unless_beside` on a token that carries none of the rule's own tokens or words.
+    /// Whether the element's class/id tokens veto `rule`: a whole token in `unless_tokens`,
+    /// any word in `unless`, or a word in `unless_beside` on a token that carries none of
+    /// the rule's own tokens or words.
     fn vetoed(&self, rule: usize, tokens: &[String]) -> bool {
         let Some(veto) = self.vetoes.get(rule) else {
             return false;
